@@ -1,0 +1,43 @@
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Severity {
+    /// Worth knowing, not suspicious by itself.
+    Info,
+    /// Weak signal.
+    Low,
+    /// Suspicious.
+    Medium,
+    /// Strong sign of malice.
+    High,
+    /// Malicious beyond reasonable doubt.
+    Critical,
+}
+
+/// The field and value that made a detector fire, so an analyst can check it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Record field the evidence comes from (`from.name`, `attachments[0].name`).
+    pub field: String,
+    /// The value that triggered the detector.
+    pub value: String,
+}
+
+/// A detector's conclusion about a message or artifact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable identifier (`spoof.freemail_org_name`); never reused.
+    pub id: String,
+    /// Severity of this finding alone.
+    pub severity: Severity,
+    /// Contribution to the verdict score.
+    pub score: i32,
+    /// One-line human title.
+    pub title: String,
+    /// What triggered it.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}

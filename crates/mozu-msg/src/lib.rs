@@ -1,0 +1,1 @@
+//! Outlook .msg reader.
