@@ -1,0 +1,89 @@
+//! Record writers: JSON Lines and a readable table.
+
+use std::io::{self, Write};
+
+use mozu_model::{Address, MessageRecord, Record};
+
+use crate::Format;
+
+/// Writes records in one format.
+pub struct Writer<W: Write> {
+    out: W,
+    format: Format,
+}
+
+impl<W: Write> Writer<W> {
+    /// A writer of `format` to `out`.
+    pub fn new(out: W, format: Format) -> Self {
+        Writer { out, format }
+    }
+
+    /// Writes one record.
+    pub fn write(&mut self, record: &Record) -> io::Result<()> {
+        match self.format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut self.out, record)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Table => match record {
+                Record::Message(m) => table(&mut self.out, m),
+                Record::Error(e) => writeln!(self.out, "!! {}: {:?}: {}\n", e.source.path, e.kind, e.message),
+            },
+        }
+    }
+
+    /// Flushes the output.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn addr(a: &Address) -> String {
+    match (&a.name, &a.address) {
+        (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+        (Some(n), None) => n.clone(),
+        (None, Some(ad)) => ad.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+fn list(addrs: &[Address]) -> String {
+    addrs.iter().map(addr).collect::<Vec<_>>().join(", ")
+}
+
+fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
+    let index = m.source.index.map(|i| format!(" #{i}")).unwrap_or_default();
+    writeln!(out, "── {}{index}", m.source.path)?;
+    let field = |out: &mut dyn Write, name: &str, value: &str| -> io::Result<()> {
+        if value.is_empty() { Ok(()) } else { writeln!(out, "  {name:<10} {value}") }
+    };
+    field(out, "Date", m.date.as_deref().unwrap_or(""))?;
+    field(out, "From", &m.from.as_ref().map(addr).unwrap_or_default())?;
+    field(out, "Reply-To", &list(&m.reply_to))?;
+    field(out, "To", &list(&m.to))?;
+    field(out, "Subject", m.subject.as_deref().unwrap_or(""))?;
+    field(out, "X-Mailer", m.x_mailer.as_deref().unwrap_or(""))?;
+    let auth = [("spf", &m.auth.spf), ("dkim", &m.auth.dkim), ("dmarc", &m.auth.dmarc)]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    field(out, "Auth", &auth)?;
+    for a in &m.attachments {
+        let name = a.name.as_deref().unwrap_or("(no name)");
+        let ctype = a.content_type.as_deref().unwrap_or("?");
+        field(out, "Attach", &format!("{name}  {ctype}  {} bytes  sha256:{}", a.size, &a.sha256))?;
+    }
+    for u in m.urls.iter().take(10) {
+        let defanged = if u.defanged { " (defanged)" } else { "" };
+        field(out, "URL", &format!("{}  [{:?}]{defanged}", u.url, u.location))?;
+    }
+    if m.urls.len() > 10 {
+        field(out, "URL", &format!("… {} more", m.urls.len() - 10))?;
+    }
+    field(out, "IPs", &m.ips.join(" "))?;
+    for w in &m.warnings {
+        field(out, "Warning", &format!("{:?}: {}", w.code, w.message))?;
+    }
+    writeln!(out)
+}

@@ -1,0 +1,141 @@
+//! `mozu mail scan`: walk inputs, recognise mail by content, parse on all
+//! cores, print records in input order.
+
+use std::fs::File;
+use std::io::{self, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mozu_mail::files::{self, FileScan, error_record, mbox_record};
+use mozu_mail::{Limits, MboxReader};
+use mozu_model::{ErrorKind, Record, SourceFormat};
+use rayon::prelude::*;
+
+use crate::output::Writer;
+use crate::{Format, ScanArgs};
+
+/// Files handed to the thread pool at once; output stays in input order.
+const CHUNK_FILES: usize = 256;
+/// Mbox messages parsed in parallel at once.
+const CHUNK_MESSAGES: usize = 256;
+
+/// Counts for the closing summary and the exit status.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Files looked at.
+    pub files: u64,
+    /// Message records written.
+    pub messages: u64,
+    /// Files skipped because they are not mail.
+    pub skipped: u64,
+    /// Inputs that could not be read or parsed (error records).
+    pub failed: u64,
+}
+
+/// Runs the scan.
+pub fn run(args: &ScanArgs) -> Result<Summary> {
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Jsonl });
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
+    let limits = Limits::default();
+    let stdout = io::stdout().lock();
+    let mut writer = Writer::new(io::BufWriter::new(stdout), format);
+    let mut summary = Summary::default();
+
+    let (files, walk_errors) = collect_inputs(&args.paths);
+    for err in walk_errors {
+        emit(&mut writer, &mut summary, err)?;
+    }
+    let progress = progress_bar(files.len() as u64, args.no_progress);
+    for chunk in files.chunks(CHUNK_FILES) {
+        let results: Vec<FileScan> = pool.install(|| chunk.par_iter().map(|(p, explicit)| files::scan_file(p, *explicit, &limits)).collect());
+        for result in results {
+            summary.files += 1;
+            progress.inc(1);
+            match result {
+                FileScan::Records(records) => {
+                    for r in records {
+                        emit(&mut writer, &mut summary, r)?;
+                    }
+                }
+                FileScan::Mbox(path) => scan_mbox(&path, &limits, &pool, &mut writer, &mut summary)?,
+                FileScan::Skipped => summary.skipped += 1,
+            }
+        }
+    }
+    progress.finish_and_clear();
+    writer.flush()?;
+    eprintln!(
+        "mozu: {} files, {} messages, {} skipped (not mail), {} failed",
+        summary.files, summary.messages, summary.skipped, summary.failed
+    );
+    Ok(summary)
+}
+
+fn progress_bar(len: u64, disabled: bool) -> ProgressBar {
+    if disabled || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn emit<W: Write>(writer: &mut Writer<W>, summary: &mut Summary, record: Record) -> Result<()> {
+    match &record {
+        Record::Message(_) => summary.messages += 1,
+        Record::Error(_) => summary.failed += 1,
+    }
+    match writer.write(&record) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => other.context("writing output"),
+    }
+}
+
+/// Expands directories (recursively, sorted) and keeps `-` and files.
+fn collect_inputs(paths: &[String]) -> (Vec<(PathBuf, bool)>, Vec<Record>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        if p == "-" || !path.is_dir() {
+            files.push((path.to_path_buf(), true));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => files.push((e.into_path(), false)),
+                Ok(_) => {}
+                Err(err) => errors.push(error_record(
+                    err.path().map_or_else(|| p.clone(), |q| q.display().to_string()),
+                    SourceFormat::Eml,
+                    ErrorKind::Io,
+                    err.to_string(),
+                )),
+            }
+        }
+    }
+    (files, errors)
+}
+
+/// Streams an mbox: batches of messages parsed in parallel, written in order.
+fn scan_mbox<W: Write>(path: &Path, limits: &Limits, pool: &rayon::ThreadPool, writer: &mut Writer<W>, summary: &mut Summary) -> Result<()> {
+    let display = path.display().to_string();
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return emit(writer, summary, error_record(display, SourceFormat::Mbox, ErrorKind::Io, e.to_string())),
+    };
+    let mut reader = MboxReader::new(BufReader::new(file), limits.max_message_bytes);
+    loop {
+        let batch: Vec<_> = reader.by_ref().take(CHUNK_MESSAGES).collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let records: Vec<Record> = pool.install(|| batch.into_par_iter().map(|m| mbox_record(m, &display, limits)).collect());
+        for r in records {
+            emit(writer, summary, r)?;
+        }
+    }
+}
