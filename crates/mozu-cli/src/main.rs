@@ -60,7 +60,9 @@ pub struct ScanArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Mail { command: MailCommand::Scan(args) } => scan::run(&args),
+        Command::Mail {
+            command: MailCommand::Scan(args),
+        } => scan::run(&args),
     };
     match result {
         Ok(summary) if summary.failed == 0 => ExitCode::SUCCESS,

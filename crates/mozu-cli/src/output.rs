@@ -55,7 +55,11 @@ fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
     let index = m.source.index.map(|i| format!(" #{i}")).unwrap_or_default();
     writeln!(out, "── {}{index}", m.source.path)?;
     let field = |out: &mut dyn Write, name: &str, value: &str| -> io::Result<()> {
-        if value.is_empty() { Ok(()) } else { writeln!(out, "  {name:<10} {value}") }
+        if value.is_empty() {
+            Ok(())
+        } else {
+            writeln!(out, "  {name:<10} {value}")
+        }
     };
     field(out, "Date", m.date.as_deref().unwrap_or(""))?;
     field(out, "From", &m.from.as_ref().map(addr).unwrap_or_default())?;
@@ -72,7 +76,11 @@ fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
     for a in &m.attachments {
         let name = a.name.as_deref().unwrap_or("(no name)");
         let ctype = a.content_type.as_deref().unwrap_or("?");
-        field(out, "Attach", &format!("{name}  {ctype}  {} bytes  sha256:{}", a.size, &a.sha256))?;
+        field(
+            out,
+            "Attach",
+            &format!("{name}  {ctype}  {} bytes  sha256:{}", a.size, &a.sha256),
+        )?;
     }
     for u in m.urls.iter().take(10) {
         let defanged = if u.defanged { " (defanged)" } else { "" };

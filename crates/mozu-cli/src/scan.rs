@@ -35,8 +35,14 @@ pub struct Summary {
 
 /// Runs the scan.
 pub fn run(args: &ScanArgs) -> Result<Summary> {
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Jsonl });
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
     let limits = Limits::default();
     let stdout = io::stdout().lock();
     let mut writer = Writer::new(io::BufWriter::new(stdout), format);
@@ -48,7 +54,12 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     }
     let progress = progress_bar(files.len() as u64, args.no_progress);
     for chunk in files.chunks(CHUNK_FILES) {
-        let results: Vec<FileScan> = pool.install(|| chunk.par_iter().map(|(p, explicit)| files::scan_file(p, *explicit, &limits)).collect());
+        let results: Vec<FileScan> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|(p, explicit)| files::scan_file(p, *explicit, &limits))
+                .collect()
+        });
         for result in results {
             summary.files += 1;
             progress.inc(1);
@@ -121,11 +132,23 @@ fn collect_inputs(paths: &[String]) -> (Vec<(PathBuf, bool)>, Vec<Record>) {
 }
 
 /// Streams an mbox: batches of messages parsed in parallel, written in order.
-fn scan_mbox<W: Write>(path: &Path, limits: &Limits, pool: &rayon::ThreadPool, writer: &mut Writer<W>, summary: &mut Summary) -> Result<()> {
+fn scan_mbox<W: Write>(
+    path: &Path,
+    limits: &Limits,
+    pool: &rayon::ThreadPool,
+    writer: &mut Writer<W>,
+    summary: &mut Summary,
+) -> Result<()> {
     let display = path.display().to_string();
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return emit(writer, summary, error_record(display, SourceFormat::Mbox, ErrorKind::Io, e.to_string())),
+        Err(e) => {
+            return emit(
+                writer,
+                summary,
+                error_record(display, SourceFormat::Mbox, ErrorKind::Io, e.to_string()),
+            );
+        }
     };
     let mut reader = MboxReader::new(BufReader::new(file), limits.max_message_bytes);
     loop {
@@ -133,7 +156,12 @@ fn scan_mbox<W: Write>(path: &Path, limits: &Limits, pool: &rayon::ThreadPool, w
         if batch.is_empty() {
             return Ok(());
         }
-        let records: Vec<Record> = pool.install(|| batch.into_par_iter().map(|m| mbox_record(m, &display, limits)).collect());
+        let records: Vec<Record> = pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|m| mbox_record(m, &display, limits))
+                .collect()
+        });
         for r in records {
             emit(writer, summary, r)?;
         }

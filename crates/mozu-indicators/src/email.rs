@@ -60,7 +60,12 @@ pub(crate) fn email_at(seg: &[u8], floor: usize, at: usize) -> Option<FoundEmail
     let domain = email_domain(domain_raw)?;
     let local = std::str::from_utf8(local).ok()?.to_ascii_lowercase();
     let address = format!("{local}@{domain}");
-    Some(FoundEmail { start, end, address, domain })
+    Some(FoundEmail {
+        start,
+        end,
+        address,
+        domain,
+    })
 }
 
 /// Canonical form of an address given on its own (a `From` header value, a
@@ -79,7 +84,9 @@ pub(crate) fn canonical_email(addr: &str) -> Option<(String, String)> {
     let (local, domain) = a.rsplit_once('@')?;
     let local_ok = !local.is_empty()
         && local.len() <= MAX_LOCAL_LEN
-        && !local.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '@' | ','));
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '@' | ','));
     if !local_ok {
         return None;
     }
@@ -110,10 +117,16 @@ mod tests {
     #[test]
     fn finds_addresses_in_prose() {
         assert_eq!(find("mailto:Info@Example.CO.JP."), ["info@example.co.jp"]);
-        assert_eq!(find("(john.doe+tag@mail.example.com)"), ["john.doe+tag@mail.example.com"]);
+        assert_eq!(
+            find("(john.doe+tag@mail.example.com)"),
+            ["john.doe+tag@mail.example.com"]
+        );
         assert_eq!(find("foo@bar@baz.com"), ["bar@baz.com"]);
         assert_eq!(find("..x@example.org"), ["x@example.org"]);
-        assert_eq!(find("bounce-1=a.b@lists.example.net"), ["bounce-1=a.b@lists.example.net"]);
+        assert_eq!(
+            find("bounce-1=a.b@lists.example.net"),
+            ["bounce-1=a.b@lists.example.net"]
+        );
         assert_eq!(find("a@b.com,c@d.org"), ["a@b.com", "c@d.org"]);
     }
 
@@ -121,8 +134,14 @@ mod tests {
     fn rejects_non_addresses() {
         let long_local = format!("{}@example.com", "a".repeat(65));
         for text in [
-            "@example.com", "user@localhost", "user@host.invalidtldxyz", "x.@example.com", "user@192.0.2.1", "a@b",
-            long_local.as_str(), "user@.com",
+            "@example.com",
+            "user@localhost",
+            "user@host.invalidtldxyz",
+            "x.@example.com",
+            "user@192.0.2.1",
+            "a@b",
+            long_local.as_str(),
+            "user@.com",
         ] {
             assert!(find(text).is_empty(), "{text:?}");
         }
@@ -136,7 +155,14 @@ mod tests {
         assert_eq!(canon("carol[at]example[.]com").as_deref(), Some("carol@example.com"));
         assert_eq!(canon("user@例え.jp").as_deref(), Some("user@xn--r8jz45g.jp"));
         assert_eq!(canon("user@intranet.corp").as_deref(), Some("user@intranet.corp"));
-        for bad in ["MAILER-DAEMON", "@example.com", "a b@example.com", "user@localhost", "user@[192.0.2.1]", ""] {
+        for bad in [
+            "MAILER-DAEMON",
+            "@example.com",
+            "a b@example.com",
+            "user@localhost",
+            "user@[192.0.2.1]",
+            "",
+        ] {
             assert_eq!(canonical_email(bad), None, "{bad:?}");
         }
     }

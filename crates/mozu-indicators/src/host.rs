@@ -57,7 +57,9 @@ fn normalize_ascii(h: &str) -> Option<String> {
     let labels_ok = h.split('.').all(|label| {
         !label.is_empty()
             && label.len() <= 63
-            && label.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            && label
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
     });
     if !labels_ok {
         return None;
@@ -169,9 +171,9 @@ pub(crate) fn bare_domain(word: &str) -> Option<String> {
     if !tld_ok || FILE_EXTENSION_TLDS.iter().any(|ext| ext.eq_ignore_ascii_case(tld)) {
         return None;
     }
-    let labels_ok = word.split('.').all(|label| {
-        !label.is_empty() && label.len() <= 63 && !label.starts_with('-') && !label.ends_with('-')
-    });
+    let labels_ok = word
+        .split('.')
+        .all(|label| !label.is_empty() && label.len() <= 63 && !label.starts_with('-') && !label.ends_with('-'));
     if !labels_ok {
         return None;
     }
@@ -198,7 +200,10 @@ mod tests {
         assert_eq!(normalize_host("例え.jp").as_deref(), Some("xn--r8jz45g.jp"));
         assert_eq!(normalize_host("ｅｘａｍｐｌｅ．ｃｏｍ").as_deref(), Some("example.com"));
         assert_eq!(normalize_host("XN--R8JZ45G.jp").as_deref(), Some("xn--r8jz45g.jp"));
-        assert_eq!(normalize_host("under_score.example.com").as_deref(), Some("under_score.example.com"));
+        assert_eq!(
+            normalize_host("under_score.example.com").as_deref(),
+            Some("under_score.example.com")
+        );
     }
 
     #[test]
@@ -214,8 +219,20 @@ mod tests {
     #[test]
     fn rejects_garbage() {
         for bad in [
-            "", ".", "a..b", "exa mple.com", "evil.com/", "1.2.3.256", "1.2.3.4.5", "example.123", "[1.2.3.4]",
-            "[::1", "foo:bar", "xn--zz.com", "%65vil.com", "09.1.1.1",
+            "",
+            ".",
+            "a..b",
+            "exa mple.com",
+            "evil.com/",
+            "1.2.3.256",
+            "1.2.3.4.5",
+            "example.123",
+            "[1.2.3.4]",
+            "[::1",
+            "foo:bar",
+            "xn--zz.com",
+            "%65vil.com",
+            "09.1.1.1",
         ] {
             assert_eq!(normalize_host(bad), None, "{bad:?}");
         }
@@ -228,7 +245,10 @@ mod tests {
 
     #[test]
     fn registrable_domains_follow_the_public_suffix_list() {
-        assert_eq!(registrable_domain("www.example.co.jp").as_deref(), Some("example.co.jp"));
+        assert_eq!(
+            registrable_domain("www.example.co.jp").as_deref(),
+            Some("example.co.jp")
+        );
         assert_eq!(registrable_domain("mail.google.com").as_deref(), Some("google.com"));
         assert_eq!(registrable_domain("Abbeykurtz.com").as_deref(), Some("abbeykurtz.com"));
         assert_eq!(registrable_domain("co.jp"), None);
@@ -243,8 +263,21 @@ mod tests {
         assert_eq!(bare_domain("Example.co.jp").as_deref(), Some("example.co.jp"));
         assert_eq!(bare_domain("mail.google.com").as_deref(), Some("mail.google.com"));
         for not_domain in [
-            "invoice.pdf", "run.js", "readme.md", "file.zip", "setup.exe", "main.rs", "a.py", "1.2.3", "co.jp",
-            "e.g", "Node.js", "clip.mov", "notes.one", "-bad.com", "bad-.com",
+            "invoice.pdf",
+            "run.js",
+            "readme.md",
+            "file.zip",
+            "setup.exe",
+            "main.rs",
+            "a.py",
+            "1.2.3",
+            "co.jp",
+            "e.g",
+            "Node.js",
+            "clip.mov",
+            "notes.one",
+            "-bad.com",
+            "bad-.com",
         ] {
             assert_eq!(bare_domain(not_domain), None, "{not_domain:?}");
         }

@@ -43,7 +43,7 @@ fn is_v6_char(c: u8) -> bool {
 /// times (`10:00:00`) and MAC addresses.
 pub(crate) fn ipv6_in(seg: &[u8], mut found: impl FnMut(Ipv6Addr)) {
     let mut next = 0;
-    for colon in memchr::memchr_iter(b':', seg) {
+    for colon in crate::scan::positions(b':', seg) {
         if colon < next {
             continue;
         }
@@ -57,7 +57,8 @@ pub(crate) fn ipv6_in(seg: &[u8], mut found: impl FnMut(Ipv6Addr)) {
         }
         next = end;
         let glued = |i: Option<usize>| {
-            i.and_then(|i| seg.get(i)).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+            i.and_then(|i| seg.get(i))
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
         };
         if glued(start.checked_sub(1)) || glued(Some(end)) {
             continue;
@@ -105,7 +106,14 @@ mod tests {
         assert_eq!(v4("192.0.2.7"), ["192.0.2.7"]);
         assert_eq!(v4("192.0.2.7."), ["192.0.2.7"]);
         assert_eq!(v4("10.0.0.1-10.0.0.9"), ["10.0.0.1", "10.0.0.9"]);
-        for not_ip in ["1.2.3.4.5", "1.2.3", "256.1.1.1", "01.2.3.4", "1..2.3", "1.2.3.4.5.6.7.8"] {
+        for not_ip in [
+            "1.2.3.4.5",
+            "1.2.3",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1..2.3",
+            "1.2.3.4.5.6.7.8",
+        ] {
             assert!(v4(not_ip).is_empty(), "{not_ip:?}");
         }
     }
@@ -119,7 +127,14 @@ mod tests {
         assert_eq!(v6("2001:db8::3: refused"), ["2001:db8::3"]);
         assert_eq!(v6("::ffff:192.0.2.1"), ["::ffff:192.0.2.1"]);
         for not_ip in [
-            "10:00:00", "12:30", "2024:01:01", "std::vector", "Foo::Bar", " :: ", "00:1a:2b:3c:4d:5e", "x2001:db8::1",
+            "10:00:00",
+            "12:30",
+            "2024:01:01",
+            "std::vector",
+            "Foo::Bar",
+            " :: ",
+            "00:1a:2b:3c:4d:5e",
+            "x2001:db8::1",
             "1:2:3:4:5:6:7:8:9",
         ] {
             assert!(v6(not_ip).is_empty(), "{not_ip:?}");

@@ -82,16 +82,22 @@ pub(crate) fn refang_into(s: &str, out: &mut String, marks: &mut Vec<usize>) -> 
 /// lets a scanner skip [`refang_into`] for tokens without brackets, since
 /// every other form starts with one.
 pub(crate) fn has_defanged_scheme(s: &[u8]) -> bool {
-    memchr::memchr_iter(b':', s).any(|colon| {
+    crate::scan::positions(b':', s).any(|colon| {
         s.get(colon..).is_some_and(|sep| sep.starts_with(b"://"))
-            && (3..=5).any(|len| colon.checked_sub(len).and_then(|i| defanged_scheme(s, i)).is_some_and(|(n, _)| n == len))
+            && (3..=5).any(|len| {
+                colon
+                    .checked_sub(len)
+                    .and_then(|i| defanged_scheme(s, i))
+                    .is_some_and(|(n, _)| n == len)
+            })
     })
 }
 
 fn bracket_form(rest: &[u8]) -> Option<(usize, &'static str)> {
     BRACKET_FORMS.iter().find_map(|&(pattern, replacement)| {
         let head = rest.get(..pattern.len())?;
-        head.eq_ignore_ascii_case(pattern).then_some((pattern.len(), replacement))
+        head.eq_ignore_ascii_case(pattern)
+            .then_some((pattern.len(), replacement))
     })
 }
 
@@ -114,7 +120,10 @@ fn defanged_scheme(bytes: &[u8], i: usize) -> Option<(usize, &'static str)> {
         b't' => {
             // `ttp://` with the `h` dropped; the letter before must not be
             // part of a word, or every `http` would match.
-            let after_letter = i.checked_sub(1).and_then(|p| bytes.get(p)).is_some_and(u8::is_ascii_alphabetic);
+            let after_letter = i
+                .checked_sub(1)
+                .and_then(|p| bytes.get(p))
+                .is_some_and(u8::is_ascii_alphabetic);
             if after_letter || at(1)? != b't' || at(2)? != b'p' {
                 return None;
             }
@@ -133,7 +142,10 @@ mod tests {
     #[test]
     fn refang_table() {
         let cases = [
-            ("hxxp://abbeykurtz[.]com/VZZQNZJIZD9113942", "http://abbeykurtz.com/VZZQNZJIZD9113942"),
+            (
+                "hxxp://abbeykurtz[.]com/VZZQNZJIZD9113942",
+                "http://abbeykurtz.com/VZZQNZJIZD9113942",
+            ),
             ("hxxps://evil.com/", "https://evil.com/"),
             ("hXXp://evil.com/", "http://evil.com/"),
             ("HXXPS://evil.com/", "https://evil.com/"),
@@ -163,8 +175,17 @@ mod tests {
     #[test]
     fn plain_text_is_untouched() {
         for input in [
-            "http://example.com/", "https://example.com/", "ftp://x", "HTTP://EXAMPLE.COM", "hxxp without colon",
-            "Shttp://x", "[link](x)", "(a) [b] {c}", "ttp", "", "日本語のテキスト",
+            "http://example.com/",
+            "https://example.com/",
+            "ftp://x",
+            "HTTP://EXAMPLE.COM",
+            "hxxp without colon",
+            "Shttp://x",
+            "[link](x)",
+            "(a) [b] {c}",
+            "ttp",
+            "",
+            "日本語のテキスト",
         ] {
             assert_eq!(refang(input), (input.to_owned(), false), "{input:?}");
         }

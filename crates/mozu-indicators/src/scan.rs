@@ -3,13 +3,16 @@
 //! Text is cut into tokens: maximal runs of printable ASCII other than
 //! `<>"'` and backtick. Any other byte ends a token, so a URL glued to
 //! Japanese text (`URL:https://example.jp/a。詳細は`) or to full-width
-//! punctuation stops there. Tokens without `.`, `:`, `@` or an opening
-//! bracket (base64 lines, plain words) are skipped after one table lookup per
-//! byte. A kept token is refanged, then searched in turn for scheme URLs,
-//! `www.` URLs, e-mail addresses, and finally dotted words (domains, IPv4)
-//! and IPv6 addresses in whatever the earlier passes did not claim.
+//! punctuation stops there. Only tokens around an anchor byte (`.`, `:`,
+//! `@`, or the closing bracket of `[dot]` / `[at]`) are looked at; memchr
+//! skips everything else (Japanese prose, base64) at memory speed. A token
+//! is refanged when it may be defanged, then searched in turn for scheme
+//! URLs, `www.` URLs, e-mail addresses, and finally dotted words (domains,
+//! IPv4) and IPv6 addresses in whatever the earlier passes did not claim.
+//! Every pass is linear in the token, and URL candidates are capped at
+//! [`MAX_URL_LEN`], so hostile input cannot make a scan quadratic.
 
-use memchr::memchr_iter;
+use memchr::memchr3;
 use mozu_model::Location;
 
 use crate::email::email_at;
@@ -48,6 +51,15 @@ const fn build_class() -> [u8; 256] {
         i += 1;
     }
     table
+}
+
+/// Offsets of `needle` in `hay`. Tokens are short, where a plain loop beats
+/// memchr's set-up cost.
+pub(crate) fn positions(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    hay.iter()
+        .enumerate()
+        .filter(move |&(_, &c)| c == needle)
+        .map(|(i, _)| i)
 }
 
 fn class(c: u8) -> u8 {
@@ -135,24 +147,47 @@ impl IndicatorSet {
         }
         let hay = bytes.get(..limit).unwrap_or_default();
         let mut scratch = Scratch::default();
-        let mut i = 0;
-        while i < hay.len() {
-            let start = i;
+        // Tokens are found from anchors: a byte that any indicator must
+        // contain (`.`, `:`, `@`, or the closing bracket of `[dot]`/`[at]`).
+        // memchr skips the rest (Japanese prose, base64) at memory speed.
+        let find_plain = |from: usize| memchr3(b'.', b':', b'@', hay.get(from..)?).map(|i| i + from);
+        let find_closer = |from: usize| memchr3(b']', b')', b'}', hay.get(from..)?).map(|i| i + from);
+        let mut next_plain = find_plain(0);
+        let mut next_closer = find_closer(0);
+        let mut pos = 0;
+        loop {
+            let anchor = match (next_plain, next_closer) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) | (None, Some(a)) => a,
+                (None, None) => break,
+            };
+            let mut start = anchor;
+            while start > pos && hay.get(start - 1).is_some_and(|&c| class(c) & DELIM == 0) {
+                start -= 1;
+            }
+            let mut end = anchor;
             let mut flags = 0;
-            while let Some(&c) = hay.get(i) {
+            while let Some(&c) = hay.get(end) {
                 let k = class(c);
                 if k & DELIM != 0 {
                     break;
                 }
                 flags |= k;
-                i += 1;
+                end += 1;
             }
+            flags |= token_flags(hay.get(start..anchor).unwrap_or_default());
             if flags & INTERESTING != 0
-                && let Some(token) = text.get(start..i)
+                && let Some(token) = text.get(start..end)
             {
                 self.scan_token(token, flags, origin, &mut scratch);
             }
-            i += 1;
+            pos = end + 1;
+            if next_plain.is_some_and(|a| a < pos) {
+                next_plain = find_plain(pos);
+            }
+            if next_closer.is_some_and(|a| a < pos) {
+                next_closer = find_closer(pos);
+            }
         }
     }
 
@@ -162,7 +197,11 @@ impl IndicatorSet {
         // Every bracket-free defanged form is a scheme before `://`.
         let may_be_defanged = flags & OPEN != 0 || (flags & COLON != 0 && has_defanged_scheme(token.as_bytes()));
         let tok = if may_be_defanged && refang_into(token, refanged, marks) {
-            Tok { t: refanged, marks, flags: token_flags(refanged.as_bytes()) }
+            Tok {
+                t: refanged,
+                marks,
+                flags: token_flags(refanged.as_bytes()),
+            }
         } else {
             Tok { t: token, marks, flags }
         };
@@ -173,7 +212,7 @@ impl IndicatorSet {
         let mut cursor = 0;
         let mut nested = 0;
         let colons = if tok.has(COLON) { b } else { &[] };
-        for colon in memchr_iter(b':', colons) {
+        for colon in positions(b':', colons) {
             if b.get(colon + 1..colon + 3) != Some(b"//") {
                 continue;
             }
@@ -191,7 +230,12 @@ impl IndicatorSet {
             let Some(rest) = tok.t.get(rest_start..) else {
                 continue;
             };
-            let candidate = Candidate { start, rest_start, rest, scheme };
+            let candidate = Candidate {
+                start,
+                rest_start,
+                rest,
+                scheme,
+            };
             let Some(end) = self.accept_url(candidate, &tok, origin, |_| true) else {
                 continue;
             };
@@ -250,7 +294,7 @@ impl IndicatorSet {
             _ => &[],
         };
         let mut cursor = from;
-        for dot in memchr_iter(b'.', seg).map(|d| d + from) {
+        for dot in positions(b'.', seg).map(|d| d + from) {
             let Some(w) = dot.checked_sub(3).filter(|&w| w >= cursor) else {
                 continue;
             };
@@ -259,11 +303,30 @@ impl IndicatorSet {
             if !is_www || glued {
                 continue;
             }
-            let Some(rest) = tok.t.get(w..to) else {
+            // The host is the dotted word at `www.`, maybe with a port; only
+            // a path, query or fragment right after it extends the URL. This
+            // bounds the work per candidate by the (short) host.
+            let mut auth_end = w;
+            while auth_end < to && b.get(auth_end).copied().is_some_and(is_host_char) {
+                auth_end += 1;
+            }
+            if b.get(auth_end) == Some(&b':') {
+                auth_end += 1;
+                while auth_end < to && b.get(auth_end).is_some_and(u8::is_ascii_digit) {
+                    auth_end += 1;
+                }
+            }
+            let continues = auth_end < to && b.get(auth_end).is_some_and(|c| matches!(c, b'/' | b'?' | b'#'));
+            let Some(rest) = tok.t.get(w..if continues { to } else { auth_end }) else {
                 continue;
             };
             let has_registrable = |h: &str| registrable_of_normalized(h).is_some();
-            let candidate = Candidate { start: w, rest_start: w, rest, scheme: "http" };
+            let candidate = Candidate {
+                start: w,
+                rest_start: w,
+                rest,
+                scheme: "http",
+            };
             let Some(end) = self.accept_url(candidate, tok, origin, has_registrable) else {
                 continue;
             };
@@ -283,29 +346,30 @@ impl IndicatorSet {
             _ => &[],
         };
         let mut cursor = from;
-        for at in memchr_iter(b'@', seg).map(|p| p + from) {
+        for at in positions(b'@', seg).map(|p| p + from) {
             if at < cursor {
                 continue;
             }
             let Some(found) = email_at(bounded, cursor, at) else {
                 continue;
             };
-            self.scan_words(tok, bounded, cursor, found.start);
+            self.scan_words(tok, cursor, found.start);
             self.insert_email(found.address);
             self.insert_domain(found.domain);
             cursor = found.end;
         }
-        self.scan_words(tok, bounded, cursor, to);
+        self.scan_words(tok, cursor, to);
     }
 
-    /// Dotted words (domains, IPv4) and IPv6 addresses in `b[from..to]`.
-    fn scan_words(&mut self, tok: &Tok<'_>, b: &[u8], from: usize, to: usize) {
-        let Some(seg) = b.get(from..to) else {
+    /// Dotted words (domains, IPv4) and IPv6 addresses in `tok.t[from..to]`.
+    fn scan_words(&mut self, tok: &Tok<'_>, from: usize, to: usize) {
+        let Some(text) = tok.t.get(from..to) else {
             return;
         };
+        let seg = text.as_bytes();
         let dots = if tok.has(DOT) { seg } else { &[] };
         let mut next = 0;
-        for dot in memchr_iter(b'.', dots) {
+        for dot in positions(b'.', dots) {
             if dot < next {
                 continue;
             }
@@ -318,7 +382,8 @@ impl IndicatorSet {
                 end += 1;
             }
             next = end;
-            let Some(word) = seg.get(start..end).and_then(|w| std::str::from_utf8(w).ok()) else {
+            // Host characters are ASCII, so these are char boundaries.
+            let Some(word) = text.get(start..end) else {
                 continue;
             };
             let word = word.trim_matches(['.', '-', '_']);
@@ -330,7 +395,7 @@ impl IndicatorSet {
                 self.insert_domain(domain);
             }
         }
-        if tok.has(COLON) && memchr_iter(b':', seg).nth(1).is_some() {
+        if tok.has(COLON) && positions(b':', seg).nth(1).is_some() {
             ipv6_in(seg, |ip| {
                 self.insert_ip(ip.to_string());
             });

@@ -23,7 +23,11 @@ struct UrlKey {
 
 impl UrlKey {
     fn of(u: &UrlIndicator) -> Self {
-        UrlKey { url: u.url.clone(), location: u.location.clone(), artifact: u.artifact.clone() }
+        UrlKey {
+            url: u.url.clone(),
+            location: u.location.clone(),
+            artifact: u.artifact.clone(),
+        }
     }
 
     fn matches(&self, u: &UrlIndicator) -> bool {
@@ -73,7 +77,13 @@ impl IndicatorSet {
     /// [`scan_text`](Self::scan_text), recording `artifact` (the attachment
     /// or path inside it) on every URL found, for [`Location::Attachment`].
     pub fn scan_text_in(&mut self, text: &str, location: Location, artifact: Option<&str>) {
-        self.scan(text, &Origin { location: &location, artifact });
+        self.scan(
+            text,
+            &Origin {
+                location: &location,
+                artifact,
+            },
+        );
     }
 
     /// Adds the URL an attribute value (`href`, `src`, `action`) points at.
@@ -226,7 +236,11 @@ impl IndicatorSet {
 
     /// Adds a normalised host to `ips` or `domains`.
     pub(crate) fn insert_host(&mut self, host: &str) -> bool {
-        if is_ip(host) { self.insert_ip(host.to_owned()) } else { self.insert_domain(host.to_owned()) }
+        if is_ip(host) {
+            self.insert_ip(host.to_owned())
+        } else {
+            self.insert_domain(host.to_owned())
+        }
     }
 
     pub(crate) fn insert_domain(&mut self, domain: String) -> bool {

@@ -44,7 +44,11 @@ fn defanged_forms_in_text() {
     ];
     for (text, expected) in cases {
         let set = scan(text);
-        assert_eq!(set.urls.iter().map(|u| u.url.as_str()).collect::<Vec<_>>(), [expected], "{text:?}");
+        assert_eq!(
+            set.urls.iter().map(|u| u.url.as_str()).collect::<Vec<_>>(),
+            [expected],
+            "{text:?}"
+        );
         assert!(set.urls[0].defanged, "{text:?}");
     }
     let plain = scan("see https://example.com/ and hxxp://evil[.]com/");
@@ -58,21 +62,42 @@ fn japanese_glued_text_and_fullwidth_punctuation() {
         urls("詳細はURL:https://www.ict-isac.jp/index.html。詳細は以下"),
         ["https://www.ict-isac.jp/index.html"]
     );
-    assert_eq!(urls("こちら（https://example.co.jp/login）から"), ["https://example.co.jp/login"]);
-    assert_eq!(urls("「http://example.jp/a」と「http://example.jp/b」"), ["http://example.jp/a", "http://example.jp/b"]);
-    assert_eq!(urls("リンク：http://example.com/path、確認"), ["http://example.com/path"]);
-    assert_eq!(urls("<a href=\"http://x.example.com/q?a=1&b=2\">"), ["http://x.example.com/q?a=1&b=2"]);
+    assert_eq!(
+        urls("こちら（https://example.co.jp/login）から"),
+        ["https://example.co.jp/login"]
+    );
+    assert_eq!(
+        urls("「http://example.jp/a」と「http://example.jp/b」"),
+        ["http://example.jp/a", "http://example.jp/b"]
+    );
+    assert_eq!(
+        urls("リンク：http://example.com/path、確認"),
+        ["http://example.com/path"]
+    );
+    assert_eq!(
+        urls("<a href=\"http://x.example.com/q?a=1&b=2\">"),
+        ["http://x.example.com/q?a=1&b=2"]
+    );
 }
 
 #[test]
 fn trailing_punctuation_and_parens() {
     assert_eq!(urls("Visit http://example.com/a."), ["http://example.com/a"]);
-    assert_eq!(urls("http://example.com/a, http://example.com/b;"), ["http://example.com/a", "http://example.com/b"]);
+    assert_eq!(
+        urls("http://example.com/a, http://example.com/b;"),
+        ["http://example.com/a", "http://example.com/b"]
+    );
     assert_eq!(urls("Really? http://example.com/!?"), ["http://example.com/"]);
     assert_eq!(urls("(see http://example.com/x)"), ["http://example.com/x"]);
-    assert_eq!(urls("(http://en.wikipedia.org/wiki/Foo_(bar))"), ["http://en.wikipedia.org/wiki/Foo_(bar)"]);
+    assert_eq!(
+        urls("(http://en.wikipedia.org/wiki/Foo_(bar))"),
+        ["http://en.wikipedia.org/wiki/Foo_(bar)"]
+    );
     assert_eq!(urls("[http://example.com/]"), ["http://example.com/"]);
-    assert_eq!(urls("'http://example.com/q' `http://example.org/`"), ["http://example.com/q", "http://example.org/"]);
+    assert_eq!(
+        urls("'http://example.com/q' `http://example.org/`"),
+        ["http://example.com/q", "http://example.org/"]
+    );
 }
 
 #[test]
@@ -99,14 +124,22 @@ fn scheme_less_www_and_redirectors() {
     assert!(urls("info@www.example.com").is_empty());
     assert_eq!(
         urls("https://r.example.com/?u=https://evil.example.net/x"),
-        ["https://r.example.com/?u=https://evil.example.net/x", "https://evil.example.net/x"]
+        [
+            "https://r.example.com/?u=https://evil.example.net/x",
+            "https://evil.example.net/x"
+        ]
     );
 }
 
 #[test]
 fn bare_domains_and_file_names() {
     let set = scan("送信元 example.co.jp と mail.google.com、evil[.]example[.]com; d=dkim.example.org;");
-    for d in ["example.co.jp", "mail.google.com", "evil.example.com", "dkim.example.org"] {
+    for d in [
+        "example.co.jp",
+        "mail.google.com",
+        "evil.example.com",
+        "dkim.example.org",
+    ] {
         assert!(has(&set.domains, d), "{d} missing from {:?}", set.domains);
     }
     let files = scan("添付invoice.pdf run.js readme.md file.zip setup.exe main.rs 1.2.3 v2.0.1 Mozilla/5.0 e.g. co.jp");
@@ -128,7 +161,10 @@ fn ips_in_text() {
 fn emails_in_text() {
     let set = scan("連絡先:Support[at]Example[.]co[.]jp、または<info@example.com>。 mailto:a.b+c@mail.example.org");
     let emails: Vec<_> = set.emails.iter().map(String::as_str).collect();
-    assert_eq!(emails, ["a.b+c@mail.example.org", "info@example.com", "support@example.co.jp"]);
+    assert_eq!(
+        emails,
+        ["a.b+c@mail.example.org", "info@example.com", "support@example.co.jp"]
+    );
     assert!(has(&set.domains, "example.co.jp") && has(&set.domains, "mail.example.org"));
     assert!(scan("user@localhost @example a@b").emails.is_empty());
 }
@@ -141,7 +177,14 @@ fn add_url_handles_attribute_values() {
     assert!(set.add_url("//cdn.example.net/x.js", Location::HtmlHref));
     assert!(set.add_url("http://例え.jp/", Location::HtmlHref));
     assert!(!set.add_url("mailto:Sales@Example.com,b@example.org?subject=hi", Location::HtmlHref));
-    for ignored in ["javascript:void(0)", "cid:image001.png@01D0", "#anchor", "/relative", "page.html", ""] {
+    for ignored in [
+        "javascript:void(0)",
+        "cid:image001.png@01D0",
+        "#anchor",
+        "/relative",
+        "page.html",
+        "",
+    ] {
         assert!(!set.add_url(ignored, Location::HtmlHref), "{ignored:?}");
     }
     let got: Vec<_> = set.urls.iter().map(|u| (u.url.as_str(), u.defanged)).collect();
@@ -209,11 +252,16 @@ fn huge_input_is_cut_and_fast() {
 
 #[test]
 fn url_cap_is_respected() {
-    let text: String = (0..MAX_URLS + 50).map(|i| format!("http://h{i}.example.com/ ")).collect();
+    let text: String = (0..MAX_URLS + 50)
+        .map(|i| format!("http://h{i}.example.com/ "))
+        .collect();
     let set = scan(&text);
     assert_eq!(set.urls.len(), MAX_URLS);
     assert!(set.truncated);
-    assert!(has(&set.domains, &format!("h{}.example.com", MAX_URLS + 49)), "hosts past the cap are kept");
+    assert!(
+        has(&set.domains, &format!("h{}.example.com", MAX_URLS + 49)),
+        "hosts past the cap are kept"
+    );
 }
 
 #[test]
@@ -228,7 +276,28 @@ fn long_urls_are_cut() {
 #[test]
 fn hostile_tokens_stay_linear() {
     let started = Instant::now();
-    for piece in ["http://x)", "http://", "a@", "1.", "::", "www.", "[.]", "hxxp[:]//", "http://x.co/"] {
+    let pieces = [
+        "http://x)",
+        "http://",
+        "a@",
+        "1.",
+        "::",
+        "www.",
+        "www.:",
+        "www.a.com:",
+        "www.a.com,",
+        "[.]",
+        "hxxp[:]//",
+        "http://x.co/",
+        "http://a:",
+        "a.b-",
+        "x@y.com.",
+        "[dot]",
+        "a[at]",
+        "1:2:3:4:5:6:7:8:",
+        "0.0.0.0.",
+    ];
+    for piece in pieces {
         let text = piece.repeat((1 << 20) / piece.len());
         let set = scan(&text);
         assert!(set.urls.len() <= MAX_URLS);

@@ -17,7 +17,9 @@ pub(crate) struct ParsedUrl {
 
 /// Schemes reported as URLs.
 pub(crate) fn known_scheme(word: &str) -> Option<&'static str> {
-    ["http", "https", "ftp"].into_iter().find(|s| s.eq_ignore_ascii_case(word))
+    ["http", "https", "ftp"]
+        .into_iter()
+        .find(|s| s.eq_ignore_ascii_case(word))
 }
 
 /// The scheme word that ends just before `sep` (the `:` of `://`) in `t`,
@@ -44,9 +46,19 @@ pub(crate) fn scheme_before(t: &[u8], sep: usize) -> Option<(usize, &'static str
     }
 }
 
-/// Length of the authority (userinfo, host, port) at the start of `rest`.
+/// Longest authority (userinfo, host, port) accepted, in bytes.
+const MAX_AUTHORITY_LEN: usize = 2048;
+
+/// Length of the authority at the start of `rest`. The search stops after
+/// [`MAX_AUTHORITY_LEN`] bytes (a longer authority is rejected anyway), so
+/// that it costs little on hostile input.
 pub(crate) fn authority_len(rest: &str) -> usize {
-    rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())
+    let bytes = rest.as_bytes();
+    let window = bytes.get(..=MAX_AUTHORITY_LEN).unwrap_or(bytes);
+    window
+        .iter()
+        .position(|c| matches!(c, b'/' | b'?' | b'#' | b'\\'))
+        .unwrap_or(window.len())
 }
 
 /// Cheap pre-check of a free-text candidate: the host of `rest` (the text
@@ -55,14 +67,18 @@ pub(crate) fn authority_len(rest: &str) -> usize {
 pub(crate) fn quick_host(rest: &str) -> Option<String> {
     let auth = rest.get(..authority_len(rest))?;
     let auth = auth.trim_end_matches(['.', ',', ';', ':', '!', '?', '*', ')', '}']);
-    let auth = if auth.contains('[') { auth } else { auth.trim_end_matches(']') };
+    let auth = if auth.contains('[') {
+        auth
+    } else {
+        auth.trim_end_matches(']')
+    };
     split_authority(auth).map(|(_, host, _)| host)
 }
 
 /// Splits an authority into `(host as written, normalised host, port part)`.
 /// The port part includes its colon; userinfo is skipped.
 fn split_authority(auth: &str) -> Option<(&str, String, &str)> {
-    if auth.is_empty() || auth.len() > 2048 {
+    if auth.is_empty() || auth.len() > MAX_AUTHORITY_LEN {
         return None;
     }
     let hostport = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
@@ -77,7 +93,8 @@ fn split_authority(auth: &str) -> Option<(&str, String, &str)> {
     };
     if !port.is_empty() {
         let digits = port.strip_prefix(':')?;
-        if digits.len() > 5 || !digits.bytes().all(|c| c.is_ascii_digit()) || digits.parse::<u32>().unwrap_or(0) > 65535 {
+        if digits.len() > 5 || !digits.bytes().all(|c| c.is_ascii_digit()) || digits.parse::<u32>().unwrap_or(0) > 65535
+        {
             return None;
         }
     }
@@ -257,15 +274,42 @@ mod tests {
         let b = |scheme, rest| build_url(scheme, rest).map(|p| (p.url, p.host));
         let pair = |u: &str, h: &str| Some((u.to_owned(), h.to_owned()));
         assert_eq!(b("http", "user@Evil.COM/x"), pair("http://user@evil.com/x", "evil.com"));
-        assert_eq!(b("http", "paypal.com@evil.com"), pair("http://paypal.com@evil.com", "evil.com"));
-        assert_eq!(b("http", "192.0.2.7:8080/a.exe"), pair("http://192.0.2.7:8080/a.exe", "192.0.2.7"));
-        assert_eq!(b("http", "[2001:DB8::1]/"), pair("http://[2001:db8::1]/", "2001:db8::1"));
-        assert_eq!(b("https", "[2001:db8::1]:443/x"), pair("https://[2001:db8::1]:443/x", "2001:db8::1"));
+        assert_eq!(
+            b("http", "paypal.com@evil.com"),
+            pair("http://paypal.com@evil.com", "evil.com")
+        );
+        assert_eq!(
+            b("http", "192.0.2.7:8080/a.exe"),
+            pair("http://192.0.2.7:8080/a.exe", "192.0.2.7")
+        );
+        assert_eq!(
+            b("http", "[2001:DB8::1]/"),
+            pair("http://[2001:db8::1]/", "2001:db8::1")
+        );
+        assert_eq!(
+            b("https", "[2001:db8::1]:443/x"),
+            pair("https://[2001:db8::1]:443/x", "2001:db8::1")
+        );
         assert_eq!(b("http", "%65vil.com/"), pair("http://%65vil.com/", "evil.com"));
         assert_eq!(b("http", "例え.jp/パス"), pair("http://例え.jp/パス", "xn--r8jz45g.jp"));
-        assert_eq!(b("http", "example.com?q=1"), pair("http://example.com?q=1", "example.com"));
-        assert_eq!(b("http", "example.com\\x"), pair("http://example.com\\x", "example.com"));
-        for bad in ["", "/path", "evil.com:99999/", "evil.com:abc/", "[zz::1]/", "a b.com/", "%ff.com/", "@/"] {
+        assert_eq!(
+            b("http", "example.com?q=1"),
+            pair("http://example.com?q=1", "example.com")
+        );
+        assert_eq!(
+            b("http", "example.com\\x"),
+            pair("http://example.com\\x", "example.com")
+        );
+        for bad in [
+            "",
+            "/path",
+            "evil.com:99999/",
+            "evil.com:abc/",
+            "[zz::1]/",
+            "a b.com/",
+            "%ff.com/",
+            "@/",
+        ] {
             assert_eq!(build_url("http", bad), None, "{bad:?}");
         }
     }
@@ -277,8 +321,19 @@ mod tests {
         assert_eq!(classify_href("http:x.com"), Href::Url("http", "x.com"));
         assert_eq!(classify_href("//cdn.x.com/a.js"), Href::Url("http", "cdn.x.com/a.js"));
         assert_eq!(classify_href("www.x.com/a"), Href::Url("http", "www.x.com/a"));
-        assert_eq!(classify_href("mailto:a@b.com?subject=x"), Href::Mailto("a@b.com?subject=x"));
-        for other in ["javascript:alert(1)", "cid:image001.png@01D", "#top", "/relative/path", "page.html", "data:,x", "tel:+81"] {
+        assert_eq!(
+            classify_href("mailto:a@b.com?subject=x"),
+            Href::Mailto("a@b.com?subject=x")
+        );
+        for other in [
+            "javascript:alert(1)",
+            "cid:image001.png@01D",
+            "#top",
+            "/relative/path",
+            "page.html",
+            "data:,x",
+            "tel:+81",
+        ] {
             assert_eq!(classify_href(other), Href::Other, "{other:?}");
         }
     }

@@ -35,7 +35,11 @@ fn phishing_pot_corpus() {
         assert!(set.urls.len() <= MAX_URLS);
         for u in &set.urls {
             assert!(u.url.starts_with("http://") || u.url.starts_with("https://") || u.url.starts_with("ftp://"));
-            assert!(u.host.as_deref().is_some_and(|h| !h.is_empty()), "{}: {u:?}", path.display());
+            assert!(
+                u.host.as_deref().is_some_and(|h| !h.is_empty()),
+                "{}: {u:?}",
+                path.display()
+            );
         }
         processed += 1;
         urls += set.urls.len();

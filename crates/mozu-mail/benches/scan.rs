@@ -32,7 +32,9 @@ fn main() {
     // Warm-up pass, then timed passes for at least 5 seconds.
     let mut urls = 0usize;
     for m in &mails {
-        urls += parse_eml(m, source("bench", SourceFormat::Eml, None), &limits).urls.len();
+        urls += parse_eml(m, source("bench", SourceFormat::Eml, None), &limits)
+            .urls
+            .len();
     }
     let start = Instant::now();
     let mut passes = 0u32;

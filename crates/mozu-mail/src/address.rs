@@ -150,7 +150,8 @@ fn finish(mb: Mailbox, hint: Option<&'static Encoding>, warnings: &mut Vec<Strin
         None => {
             // Bare addr-spec; a trailing comment is the legacy name form.
             let phrase = trim(&mb.phrase).to_vec();
-            let bare_word = phrase.iter().all(|b| b.is_ascii_graphic()) && memchr::memmem::find(&phrase, b"=?").is_none();
+            let bare_word =
+                phrase.iter().all(|b| b.is_ascii_graphic()) && memchr::memmem::find(&phrase, b"=?").is_none();
             if phrase.contains(&b'@') || bare_word {
                 (mb.comment, phrase)
             } else {
@@ -199,6 +200,9 @@ fn clean_addr(raw: &[u8]) -> Option<String> {
 
 fn trim(v: &[u8]) -> &[u8] {
     let start = v.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(v.len());
-    let end = v.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let end = v
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &v[start..end]
 }

@@ -51,7 +51,11 @@ pub fn parse(value: &str, header_index: u32) -> Vec<AuthResult> {
 pub fn summarize(results: Vec<AuthResult>) -> AuthSummary {
     let mut summary = AuthSummary::default();
     let first_for = |method: &str| -> Option<String> {
-        let top = results.iter().filter(|r| r.method == method).map(|r| r.header_index).min()?;
+        let top = results
+            .iter()
+            .filter(|r| r.method == method)
+            .map(|r| r.header_index)
+            .min()?;
         let mut in_top = results.iter().filter(|r| r.method == method && r.header_index == top);
         let all: Vec<&AuthResult> = in_top.by_ref().collect();
         all.iter()
@@ -89,11 +93,8 @@ fn strip_comments(value: &str) -> String {
                 depth -= 1;
                 out.push(' ');
             }
-            '\r' | '\n' | '\t' => {
-                if depth == 0 {
-                    out.push(' ');
-                }
-            }
+            '\r' | '\n' | '\t' if depth == 0 => out.push(' '),
+            '\r' | '\n' | '\t' => {}
             _ if depth == 0 => out.push(c),
             _ => {}
         }

@@ -35,12 +35,18 @@ fn part_paths(msg: &Message<'_>, limit: usize) -> Vec<Option<(String, usize)>> {
     let mut paths = vec![None; msg.parts.len().min(limit)];
     let mut stack: Vec<(u32, String, usize)> = vec![(0, "1".to_string(), 0)];
     while let Some((id, path, depth)) = stack.pop() {
-        let Some(slot) = paths.get_mut(id as usize) else { continue };
+        let Some(slot) = paths.get_mut(id as usize) else {
+            continue;
+        };
         if slot.is_some() {
             continue; // a malformed tree can reference a part twice
         }
         *slot = Some((path.clone(), depth));
-        if let Some(MessagePart { body: PartType::Multipart(children), .. }) = msg.parts.get(id as usize) {
+        if let Some(MessagePart {
+            body: PartType::Multipart(children),
+            ..
+        }) = msg.parts.get(id as usize)
+        {
             for (n, child) in children.iter().enumerate().rev() {
                 stack.push((*child, format!("{path}.{}", n + 1), depth + 1));
             }
@@ -50,13 +56,23 @@ fn part_paths(msg: &Message<'_>, limit: usize) -> Vec<Option<(String, usize)>> {
 }
 
 /// Fills text, HTML and attachments of `rec` from `msg` (raw bytes `raw`).
-pub fn run(msg: &Message<'_>, raw: &[u8], rec: &mut MessageRecord, hint: Option<&'static Encoding>, budget: &Budget<'_>) -> BodyOutput {
+pub fn run(
+    msg: &Message<'_>,
+    raw: &[u8],
+    rec: &mut MessageRecord,
+    hint: Option<&'static Encoding>,
+    budget: &Budget<'_>,
+) -> BodyOutput {
     let limits = budget.limits;
     let mut out = BodyOutput::default();
     if msg.parts.len() > limits.max_parts {
         rec.warn(Warning::new(
             WarningCode::LimitParts,
-            format!("{} MIME parts, only the first {} read", msg.parts.len(), limits.max_parts),
+            format!(
+                "{} MIME parts, only the first {} read",
+                msg.parts.len(),
+                limits.max_parts
+            ),
         ));
     }
     let paths = part_paths(msg, limits.max_parts);
@@ -71,7 +87,11 @@ pub fn run(msg: &Message<'_>, raw: &[u8], rec: &mut MessageRecord, hint: Option<
     };
     let mut texts: Vec<String> = Vec::new();
     let mut seen_html: Vec<u32> = Vec::new();
-    let candidates = msg.text_body.iter().map(|&id| (id, true)).chain(msg.html_body.iter().map(|&id| (id, false)));
+    let candidates = msg
+        .text_body
+        .iter()
+        .map(|&id| (id, true))
+        .chain(msg.html_body.iter().map(|&id| (id, false)));
     for (id, from_text_list) in candidates {
         if usable(id, &mut too_deep).is_none() || budget.expired() {
             continue;
@@ -94,10 +114,15 @@ pub fn run(msg: &Message<'_>, raw: &[u8], rec: &mut MessageRecord, hint: Option<
     }
     for &id in &msg.attachments {
         if budget.expired() {
-            rec.warn(Warning::new(WarningCode::LimitParts, "deadline reached; remaining attachments skipped"));
+            rec.warn(Warning::new(
+                WarningCode::LimitParts,
+                "deadline reached; remaining attachments skipped",
+            ));
             break;
         }
-        let Some((path, _)) = usable(id, &mut too_deep).cloned() else { continue };
+        let Some((path, _)) = usable(id, &mut too_deep).cloned() else {
+            continue;
+        };
         if rec.attachments.len() >= limits.max_attachments {
             rec.warn(Warning::new(WarningCode::LimitParts, "attachment limit reached"));
             break;
@@ -120,7 +145,10 @@ fn cap(mut text: String, max: usize, rec: &mut MessageRecord) -> String {
             end -= 1;
         }
         text.truncate(end);
-        rec.warn(Warning::new(WarningCode::LimitBodySize, format!("body text cut at {max} bytes")));
+        rec.warn(Warning::new(
+            WarningCode::LimitBodySize,
+            format!("body text cut at {max} bytes"),
+        ));
     }
     text
 }
@@ -140,20 +168,58 @@ fn mime_header(part: &MessagePart<'_>, raw: &[u8], name: &str) -> Option<MimeHea
 
 /// The charset label declared by a part, if any.
 pub fn part_charset(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
-    mime_header(part, raw, "Content-Type")?.param("charset", None).map(|d| d.text)
+    mime_header(part, raw, "Content-Type")?
+        .param("charset", None)
+        .map(|d| d.text)
 }
 
-fn decode_text_part(part: &MessagePart<'_>, raw: &[u8], rec: &mut MessageRecord, hint: Option<&'static Encoding>) -> String {
+/// mail-parser's own decoding of a text part, when it is byte-exact: the
+/// part is UTF-8 (or unlabelled and valid UTF-8) and nothing was replaced.
+/// Saves a second transfer and charset decode of the most common bodies.
+fn exact_text<'p>(part: &'p MessagePart<'_>, label: Option<&str>) -> Option<&'p str> {
+    let text = match &part.body {
+        PartType::Text(t) | PartType::Html(t) => t.as_ref(),
+        _ => return None,
+    };
+    let utf8 = match label {
+        None => true,
+        Some(l) => matches!(charset::resolve(l), Some(charset::Resolved::Encoding(e)) if e == encoding_rs::UTF_8),
+    };
+    (utf8 && !part.is_encoding_problem && !text.contains('\u{fffd}') && !text.contains('\u{1b}')).then_some(text)
+}
+
+fn decode_text_part(
+    part: &MessagePart<'_>,
+    raw: &[u8],
+    rec: &mut MessageRecord,
+    hint: Option<&'static Encoding>,
+) -> String {
+    let label = part_charset(part, raw);
+    let is_html = matches!(part.body, PartType::Html(_));
+    if let Some(text) = exact_text(part, label.as_deref()) {
+        // The HTML tokenizer treats CR LF as a line break anyway.
+        return if is_html || !text.contains('\r') {
+            text.to_string()
+        } else {
+            text.replace("\r\n", "\n")
+        };
+    }
     let (bytes, broken) = crate::transfer::decode(raw_body(part, raw), part.encoding);
     if broken {
-        rec.warn(Warning::new(WarningCode::TransferEncodingError, "broken quoted-printable body"));
+        rec.warn(Warning::new(
+            WarningCode::TransferEncodingError,
+            "broken quoted-printable body",
+        ));
     }
-    let label = part_charset(part, raw);
     let decoded = charset::decode(&bytes, label.as_deref(), hint);
     if let Some((code, msg)) = decoded.warning {
         rec.warn(Warning::new(code, format!("body: {msg}")));
     }
-    decoded.text
+    if !is_html && decoded.text.contains('\r') {
+        decoded.text.replace("\r\n", "\n")
+    } else {
+        decoded.text
+    }
 }
 
 fn attachment(
@@ -176,12 +242,19 @@ fn attachment(
         }
         d.text
     });
-    let (bytes, _) = crate::transfer::decode(raw_body(part, raw), part.encoding);
+    // mail-parser already transfer-decoded binary parts: reuse its bytes.
+    let bytes: std::borrow::Cow<'_, [u8]> = match &part.body {
+        PartType::Binary(b) | PartType::InlineBinary(b) => std::borrow::Cow::Borrowed(b.as_ref()),
+        _ => crate::transfer::decode(raw_body(part, raw), part.encoding).0,
+    };
     let content_type = ctype.as_ref().map(|c| c.value.clone()).filter(|v| !v.is_empty());
     let is_message = matches!(part.body, PartType::Message(_)) || content_type.as_deref() == Some("message/rfc822");
     let label = name.clone().unwrap_or_else(|| format!("part-{path}"));
     if is_message {
-        out.nested.push(NestedMessage { name: label.clone(), bytes: bytes.clone() });
+        out.nested.push(NestedMessage {
+            name: label.clone(),
+            bytes: bytes.to_vec(),
+        });
     } else if matches!(part.body, PartType::Text(_) | PartType::Html(_)) {
         let cs = ctype.as_ref().and_then(|c| c.param("charset", None)).map(|d| d.text);
         let text = charset::decode(&bytes, cs.as_deref(), hint).text;

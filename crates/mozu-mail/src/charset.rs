@@ -64,8 +64,17 @@ fn japanese_alias(label: &str) -> Option<&'static Encoding> {
     let compact: String = label.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     const ISO: &[&str] = &["iso2022jp", "cp50220", "cp50221", "cp50222", "csiso2022jp", "jis7"];
     const SJIS: &[&str] = &[
-        "shiftjis", "sjis", "cp932", "windows31j", "ms932", "mskanji", "ibm943", "ibm932",
-        "csshiftjis", "cswindows31j", "windows932",
+        "shiftjis",
+        "sjis",
+        "cp932",
+        "windows31j",
+        "ms932",
+        "mskanji",
+        "ibm943",
+        "ibm932",
+        "csshiftjis",
+        "cswindows31j",
+        "windows932",
     ];
     const EUC: &[&str] = &["eucjp", "cp51932", "cp20932", "ujis", "cseucpkdfmtjapanese", "eucjpms"];
     if ISO.iter().any(|p| compact.contains(p)) {
@@ -156,10 +165,8 @@ pub fn decode(bytes: &[u8], label: Option<&str>, hint: Option<&'static Encoding>
                 return warned(text, WarningCode::CharsetMislabeled, msg);
             }
             let mut out = decode_with(bytes, enc);
-            out.warning.get_or_insert((
-                WarningCode::UndecodableText,
-                format!("bytes invalid in {}", enc.name()),
-            ));
+            out.warning
+                .get_or_insert((WarningCode::UndecodableText, format!("bytes invalid in {}", enc.name())));
             out
         }
         (Some(label), _) => {
@@ -190,7 +197,9 @@ pub fn decode(bytes: &[u8], label: Option<&str>, hint: Option<&'static Encoding>
 pub fn strict(bytes: &[u8], enc: &'static Encoding) -> Option<String> {
     if enc == ISO_2022_JP {
         let bytes = collapse_escapes(bytes);
-        return enc.decode_without_bom_handling_and_without_replacement(&bytes).map(|c| c.into_owned());
+        return enc
+            .decode_without_bom_handling_and_without_replacement(&bytes)
+            .map(|c| c.into_owned());
     }
     enc.decode_without_bom_handling_and_without_replacement(bytes)
         .map(|c| c.into_owned())
@@ -231,7 +240,11 @@ fn collapse_escapes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 }
 
 fn decode_with(bytes: &[u8], enc: &'static Encoding) -> Decoded {
-    let collapsed = if enc == ISO_2022_JP { collapse_escapes(bytes) } else { std::borrow::Cow::Borrowed(bytes) };
+    let collapsed = if enc == ISO_2022_JP {
+        collapse_escapes(bytes)
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    };
     let (text, _, had_errors) = enc.decode(&collapsed);
     let warning = had_errors.then(|| {
         (
@@ -246,10 +259,7 @@ fn decode_with(bytes: &[u8], enc: &'static Encoding) -> Decoded {
 }
 
 fn clean(text: String) -> Decoded {
-    Decoded {
-        text,
-        warning: None,
-    }
+    Decoded { text, warning: None }
 }
 
 fn warned(text: String, code: WarningCode, msg: String) -> Decoded {
@@ -319,7 +329,11 @@ fn decode_utf7(bytes: &[u8]) -> String {
             let units: Vec<u16> = raw.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             out.extend(char::decode_utf16(units).map(|r| r.unwrap_or('\u{fffd}')));
         }
-        i = if end < bytes.len() && bytes[end] == b'-' { end + 1 } else { end };
+        i = if end < bytes.len() && bytes[end] == b'-' {
+            end + 1
+        } else {
+            end
+        };
     }
     out
 }

@@ -41,7 +41,10 @@ pub fn parse_eml(raw: &[u8], source: SourceRef, limits: &Limits) -> MessageRecor
 fn fill(raw: &[u8], rec: &mut MessageRecord, budget: &Budget<'_>, input: &mut IndicatorInput, depth: usize) {
     let data = prepare(raw, rec, budget.limits);
     let Some(msg) = parser().parse(data.as_ref()) else {
-        rec.warn(Warning::new(WarningCode::MimeMalformed, "no header or body could be parsed"));
+        rec.warn(Warning::new(
+            WarningCode::MimeMalformed,
+            "no header or body could be parsed",
+        ));
         return;
     };
     let hint = body_hint(&msg, data.as_ref());
@@ -55,13 +58,22 @@ fn fill(raw: &[u8], rec: &mut MessageRecord, budget: &Budget<'_>, input: &mut In
     finish_bodies(out, rec, budget, input, depth);
 }
 
-fn finish_bodies(out: BodyOutput, rec: &mut MessageRecord, budget: &Budget<'_>, input: &mut IndicatorInput, depth: usize) {
+fn finish_bodies(
+    out: BodyOutput,
+    rec: &mut MessageRecord,
+    budget: &Budget<'_>,
+    input: &mut IndicatorInput,
+    depth: usize,
+) {
     if !out.html.is_empty() {
         let mut texts = Vec::new();
         for html in &out.html {
             let rendered = crate::html::render(html);
             if rendered.truncated {
-                rec.warn(Warning::new(WarningCode::LimitBodySize, "HTML body rendering stopped at a limit"));
+                rec.warn(Warning::new(
+                    WarningCode::LimitBodySize,
+                    "HTML body rendering stopped at a limit",
+                ));
             }
             texts.push(rendered.text);
             input.hrefs.extend(rendered.links.iter().map(|l| l.href.clone()));
@@ -102,7 +114,10 @@ fn prepare<'a>(raw: &'a [u8], rec: &mut MessageRecord, limits: &Limits) -> Cow<'
     }
     let head = &data[..data.len().min(8192)];
     if memchr::memchr(b'\n', head).is_none() && memchr::memchr(b'\r', head).is_some() {
-        rec.warn(Warning::new(WarningCode::BareCrLineEndings, "bare CR line endings normalised"));
+        rec.warn(Warning::new(
+            WarningCode::BareCrLineEndings,
+            "bare CR line endings normalised",
+        ));
         data = Cow::Owned(data.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect());
     }
     data
@@ -121,4 +136,3 @@ fn body_hint(msg: &Message<'_>, raw: &[u8]) -> Option<&'static Encoding> {
             _ => None,
         })
 }
-

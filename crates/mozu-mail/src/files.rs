@@ -23,7 +23,15 @@ pub enum FileScan {
 
 /// An error record for `path`.
 pub fn error_record(path: String, format: SourceFormat, kind: ErrorKind, message: String) -> Record {
-    Record::Error(ErrorRecord { source: SourceRef { path, index: None, format }, kind, message })
+    Record::Error(ErrorRecord {
+        source: SourceRef {
+            path,
+            index: None,
+            format,
+        },
+        kind,
+        message,
+    })
 }
 
 /// Reads at most `cap + 1` bytes, so that the caller can tell a cut.
@@ -38,7 +46,14 @@ pub fn read_capped(reader: impl Read, cap: usize) -> io::Result<Vec<u8>> {
 /// skipped then. `-` is standard input.
 pub fn scan_file(path: &Path, explicit: bool, limits: &Limits) -> FileScan {
     let display = path.display().to_string();
-    let io_err = |e: io::Error| FileScan::Records(vec![error_record(display.clone(), SourceFormat::Eml, ErrorKind::Io, e.to_string())]);
+    let io_err = |e: io::Error| {
+        FileScan::Records(vec![error_record(
+            display.clone(),
+            SourceFormat::Eml,
+            ErrorKind::Io,
+            e.to_string(),
+        )])
+    };
     let data = if display == "-" {
         match read_capped(io::stdin().lock(), limits.max_message_bytes) {
             Ok(d) => d,
@@ -66,12 +81,18 @@ pub fn scan_file(path: &Path, explicit: bool, limits: &Limits) -> FileScan {
 /// Parses a whole input already in memory (a file or stdin).
 pub fn parse_bytes(data: &[u8], display: &str, limits: &Limits) -> Vec<Record> {
     match sniff(data) {
-        InputKind::Mbox => MboxReader::new(data, limits.max_message_bytes).map(|m| mbox_record(m, display, limits)).collect(),
+        InputKind::Mbox => MboxReader::new(data, limits.max_message_bytes)
+            .map(|m| mbox_record(m, display, limits))
+            .collect(),
         InputKind::Msg => vec![match parse_message(data, InputKind::Msg, display, limits) {
             Ok(rec) => Record::Message(rec),
             Err(e) => error_record(display.to_string(), SourceFormat::Msg, ErrorKind::Parse, e.to_string()),
         }],
-        _ => vec![Record::Message(parse_eml(data, source(display, SourceFormat::Eml, None), limits))],
+        _ => vec![Record::Message(parse_eml(
+            data,
+            source(display, SourceFormat::Eml, None),
+            limits,
+        ))],
     }
 }
 
@@ -113,6 +134,7 @@ pub fn scan_path_all(path: &Path, limits: &Limits) -> (Vec<Record>, usize) {
     } else {
         files.push((path.to_path_buf(), true));
     }
+    files.sort();
     let mut records = Vec::new();
     let mut skipped = 0;
     for (file, explicit) in files {
@@ -123,7 +145,8 @@ pub fn scan_path_all(path: &Path, limits: &Limits) -> (Vec<Record>, usize) {
                 let display = p.display().to_string();
                 match File::open(&p) {
                     Ok(f) => records.extend(
-                        MboxReader::new(io::BufReader::new(f), limits.max_message_bytes).map(|m| mbox_record(m, &display, limits)),
+                        MboxReader::new(io::BufReader::new(f), limits.max_message_bytes)
+                            .map(|m| mbox_record(m, &display, limits)),
                     ),
                     Err(e) => records.push(error_record(display, SourceFormat::Mbox, ErrorKind::Io, e.to_string())),
                 }

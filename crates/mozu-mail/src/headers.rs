@@ -10,9 +10,21 @@ use crate::{authres, rfc2047};
 
 /// Header values the indicator pass scans as `where: header`.
 pub const INDICATOR_HEADERS: &[&str] = &[
-    "list-unsubscribe", "list-help", "list-subscribe", "list-post", "list-archive", "x-originating-ip",
-    "x-sender-ip", "x-originating-email", "x-sender", "x-envelope-from", "errors-to", "disposition-notification-to",
-    "x-mailer-recipient", "x-report-abuse", "x-source-ip",
+    "list-unsubscribe",
+    "list-help",
+    "list-subscribe",
+    "list-post",
+    "list-archive",
+    "x-originating-ip",
+    "x-sender-ip",
+    "x-originating-email",
+    "x-sender",
+    "x-envelope-from",
+    "errors-to",
+    "disposition-notification-to",
+    "x-mailer-recipient",
+    "x-report-abuse",
+    "x-source-ip",
 ];
 
 /// State of the header pass.
@@ -91,7 +103,10 @@ impl<'r> HeaderPass<'r> {
                 self.seen_from = true;
                 let list = self.addresses(value, "From");
                 if list.len() > 1 {
-                    self.rec.warn(Warning::new(WarningCode::MultipleFrom, format!("{} mailboxes in From", list.len())));
+                    self.rec.warn(Warning::new(
+                        WarningCode::MultipleFrom,
+                        format!("{} mailboxes in From", list.len()),
+                    ));
                 }
                 self.rec.from = list.into_iter().next();
             }
@@ -100,10 +115,8 @@ impl<'r> HeaderPass<'r> {
                 let list = self.addresses(value, "Reply-To");
                 self.rec.reply_to.extend(list);
             }
-            "return-path" => {
-                if self.rec.return_path.is_none() {
-                    self.rec.return_path = self.addresses(value, "Return-Path").into_iter().next();
-                }
+            "return-path" if self.rec.return_path.is_none() => {
+                self.rec.return_path = self.addresses(value, "Return-Path").into_iter().next();
             }
             "to" => {
                 let list = self.addresses(value, "To");
@@ -113,20 +126,16 @@ impl<'r> HeaderPass<'r> {
                 let list = self.addresses(value, "Cc");
                 self.rec.cc.extend(list);
             }
-            "message-id" => {
-                if self.rec.message_id.is_none() {
-                    self.rec.message_id = msg_ids(value).into_iter().next();
-                }
+            "message-id" if self.rec.message_id.is_none() => {
+                self.rec.message_id = msg_ids(value).into_iter().next();
             }
             "in-reply-to" => self.rec.in_reply_to.extend(msg_ids(value)),
             "references" => self.rec.references.extend(msg_ids(value)),
             "date" => self.date(header),
             "received" => self.received(header),
             "x-mailer" => self.rec.x_mailer = Some(self.text(value, "X-Mailer")),
-            "user-agent" => {
-                if self.rec.x_mailer.is_none() {
-                    self.rec.x_mailer = Some(self.text(value, "User-Agent"));
-                }
+            "user-agent" if self.rec.x_mailer.is_none() => {
+                self.rec.x_mailer = Some(self.text(value, "User-Agent"));
             }
             "authentication-results" => {
                 let text = String::from_utf8_lossy(value);
@@ -159,10 +168,14 @@ impl<'r> HeaderPass<'r> {
     fn addresses(&mut self, value: &[u8], name: &str) -> Vec<Address> {
         let list = parse_address_list(value, self.hint);
         if list.truncated {
-            self.rec.warn(Warning::new(WarningCode::AddressInvalid, format!("{name}: too many addresses")));
+            self.rec.warn(Warning::new(
+                WarningCode::AddressInvalid,
+                format!("{name}: too many addresses"),
+            ));
         }
         for msg in list.warnings {
-            self.rec.warn(Warning::new(WarningCode::CharsetDetected, format!("{name}: {msg}")));
+            self.rec
+                .warn(Warning::new(WarningCode::CharsetDetected, format!("{name}: {msg}")));
         }
         list.addresses
     }
@@ -173,12 +186,17 @@ impl<'r> HeaderPass<'r> {
         }
         match &header.value {
             HeaderValue::DateTime(dt) if dt.is_valid() => self.rec.date = Some(dt.to_rfc3339()),
-            _ => self.rec.warn(Warning::new(WarningCode::DateInvalid, "Date header could not be parsed")),
+            _ => self.rec.warn(Warning::new(
+                WarningCode::DateInvalid,
+                "Date header could not be parsed",
+            )),
         }
     }
 
     fn received(&mut self, header: &Header<'_>) {
-        let HeaderValue::Received(r) = &header.value else { return };
+        let HeaderValue::Received(r) = &header.value else {
+            return;
+        };
         let hop = hop(r);
         if let Some(ip) = &hop.ip {
             self.header_ips.push(ip.clone());
@@ -219,7 +237,10 @@ pub fn msg_ids(value: &[u8]) -> Vec<String> {
     let mut rest = text.as_ref();
     while let Some(open) = rest.find('<') {
         let Some(close) = rest[open..].find('>') else { break };
-        let id: String = rest[open + 1..open + close].chars().filter(|c| !c.is_whitespace()).collect();
+        let id: String = rest[open + 1..open + close]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if !id.is_empty() {
             ids.push(id);
         }
@@ -229,7 +250,12 @@ pub fn msg_ids(value: &[u8]) -> Vec<String> {
         }
     }
     if ids.is_empty() {
-        ids.extend(text.split_whitespace().map(|s| s.trim_matches(['<', '>']).to_string()).filter(|s| !s.is_empty()).take(512));
+        ids.extend(
+            text.split_whitespace()
+                .map(|s| s.trim_matches(['<', '>']).to_string())
+                .filter(|s| !s.is_empty())
+                .take(512),
+        );
     }
     ids
 }

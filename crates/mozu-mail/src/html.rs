@@ -36,8 +36,30 @@ pub struct Rendered {
 }
 
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol", "hr", "pre",
-    "section", "article", "header", "footer", "dt", "dd", "center",
+    "p",
+    "div",
+    "br",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "blockquote",
+    "ul",
+    "ol",
+    "hr",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dt",
+    "dd",
+    "center",
 ];
 /// Elements whose content a reader never sees.
 const HIDDEN: &[&str] = &["script", "style", "title", "template", "xml"];
@@ -93,9 +115,18 @@ impl State {
                 push_link(&mut self.out, link);
             }
             if let Some(href) = attr("href") {
-                let link = Link { href, text: String::new() };
+                let link = Link {
+                    href,
+                    text: String::new(),
+                };
                 if name == "area" || tag.self_closing {
-                    push_link(&mut self.out, Link { text: attr("alt").unwrap_or_default(), ..link });
+                    push_link(
+                        &mut self.out,
+                        Link {
+                            text: attr("alt").unwrap_or_default(),
+                            ..link
+                        },
+                    );
                 } else {
                     self.open_link = Some(link);
                 }
@@ -111,7 +142,10 @@ impl State {
             && let Some(content) = attr("content")
             && let Some(pos) = content.to_ascii_lowercase().find("url=")
         {
-            push_resource(&mut self.out, content[pos + 4..].trim_matches(['\'', '"', ' ']).to_string());
+            push_resource(
+                &mut self.out,
+                content[pos + 4..].trim_matches(['\'', '"', ' ']).to_string(),
+            );
         }
         if name == "img"
             && self.hidden_depth == 0

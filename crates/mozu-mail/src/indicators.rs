@@ -51,7 +51,14 @@ impl IndicatorInput {
         for ip in &self.ips {
             set.add_ip(ip);
         }
-        let addresses = rec.from.iter().chain(rec.sender.iter()).chain(rec.return_path.iter()).chain(&rec.reply_to).chain(&rec.to).chain(&rec.cc);
+        let addresses = rec
+            .from
+            .iter()
+            .chain(rec.sender.iter())
+            .chain(rec.return_path.iter())
+            .chain(&rec.reply_to)
+            .chain(&rec.to)
+            .chain(&rec.cc);
         for addr in addresses {
             if let Some(a) = &addr.address
                 && a.contains('@')
@@ -75,7 +82,10 @@ impl IndicatorInput {
             set.emails.extend(inner.emails);
         }
         if set.truncated {
-            rec.warn(Warning::new(WarningCode::LimitIndicators, "indicator extraction stopped at its limit"));
+            rec.warn(Warning::new(
+                WarningCode::LimitIndicators,
+                "indicator extraction stopped at its limit",
+            ));
         }
         rec.urls = set.urls;
         rec.domains = set.domains.into_iter().collect();

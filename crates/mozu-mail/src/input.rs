@@ -27,9 +27,28 @@ pub enum InputKind {
 
 /// Header names that mark the start of a real message.
 const KNOWN_HEADERS: &[&str] = &[
-    "from", "to", "subject", "date", "received", "message-id", "return-path", "mime-version", "content-type",
-    "delivered-to", "reply-to", "sender", "cc", "x-mailer", "authentication-results", "dkim-signature",
-    "x-original-to", "envelope-to", "arc-seal", "x-received", "thread-topic", "content-transfer-encoding",
+    "from",
+    "to",
+    "subject",
+    "date",
+    "received",
+    "message-id",
+    "return-path",
+    "mime-version",
+    "content-type",
+    "delivered-to",
+    "reply-to",
+    "sender",
+    "cc",
+    "x-mailer",
+    "authentication-results",
+    "dkim-signature",
+    "x-original-to",
+    "envelope-to",
+    "arc-seal",
+    "x-received",
+    "thread-topic",
+    "content-transfer-encoding",
 ];
 
 /// Decides what `head` (the first bytes of a file) is.
@@ -42,7 +61,11 @@ pub fn sniff(head: &[u8]) -> InputKind {
     if text.starts_with(b"From ") && mbox_from_line(first_line(text)) {
         return InputKind::Mbox;
     }
-    if looks_like_headers(text) { InputKind::Eml } else { InputKind::NotMail }
+    if looks_like_headers(text) {
+        InputKind::Eml
+    } else {
+        InputKind::NotMail
+    }
 }
 
 fn skip_blank_lines(mut b: &[u8]) -> &[u8] {
@@ -127,7 +150,15 @@ pub struct MboxReader<R> {
 impl<R: BufRead> MboxReader<R> {
     /// Reads `reader`, keeping up to `max_message` bytes of each message.
     pub fn new(reader: R, max_message: usize) -> Self {
-        MboxReader { reader, max_message, next_index: 0, current: None, line: Vec::new(), prev_blank: true, done: false }
+        MboxReader {
+            reader,
+            max_message,
+            next_index: 0,
+            current: None,
+            line: Vec::new(),
+            prev_blank: true,
+            done: false,
+        }
     }
 
     /// Reads one line into `self.line` (cut at [`MAX_MBOX_LINE`]); false at EOF.
@@ -156,7 +187,11 @@ impl<R: BufRead> MboxReader<R> {
     }
 
     fn start(&mut self) -> Option<MboxMessage> {
-        let msg = MboxMessage { index: self.next_index, bytes: Vec::new(), truncated: false };
+        let msg = MboxMessage {
+            index: self.next_index,
+            bytes: Vec::new(),
+            truncated: false,
+        };
         self.next_index += 1;
         self.current.replace(msg)
     }
@@ -215,7 +250,10 @@ mod tests {
     #[test]
     fn sniffs_kinds() {
         assert_eq!(sniff(b"Return-Path: <a@b>\nReceived: x\n\nbody"), InputKind::Eml);
-        assert_eq!(sniff(b"From MAILER-DAEMON Thu Sep 18 17:54:04 2008\nReceived: x\n"), InputKind::Mbox);
+        assert_eq!(
+            sniff(b"From MAILER-DAEMON Thu Sep 18 17:54:04 2008\nReceived: x\n"),
+            InputKind::Mbox
+        );
         assert_eq!(sniff(b"{\"a\": 1}"), InputKind::NotMail);
         assert_eq!(sniff(b"22\n"), InputKind::NotMail);
         assert_eq!(sniff(b""), InputKind::NotMail);

@@ -57,7 +57,11 @@ pub fn parse_message(raw: &[u8], kind: InputKind, path: &str, limits: &Limits) -
 
 /// A [`SourceRef`] for `path`.
 pub fn source(path: &str, format: SourceFormat, index: Option<u64>) -> SourceRef {
-    SourceRef { path: path.to_string(), index, format }
+    SourceRef {
+        path: path.to_string(),
+        index,
+        format,
+    }
 }
 
 /// The entry point fuzz targets drive: sniff, then parse whatever it is.

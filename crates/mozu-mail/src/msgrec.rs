@@ -53,18 +53,33 @@ fn fill(msg: &OutlookMessage, rec: &mut MessageRecord, limits: &Limits, input: &
         rec.cc = recipients(RecipientKind::Cc);
     }
     if rec.message_id.is_none() {
-        rec.message_id = msg.internet_message_id.as_deref().and_then(|v| msg_ids(v.as_bytes()).into_iter().next());
+        rec.message_id = msg
+            .internet_message_id
+            .as_deref()
+            .and_then(|v| msg_ids(v.as_bytes()).into_iter().next());
     }
     if rec.in_reply_to.is_empty() {
-        rec.in_reply_to = msg.in_reply_to.as_deref().map(|v| msg_ids(v.as_bytes())).unwrap_or_default();
+        rec.in_reply_to = msg
+            .in_reply_to
+            .as_deref()
+            .map(|v| msg_ids(v.as_bytes()))
+            .unwrap_or_default();
     }
     if rec.references.is_empty() {
-        rec.references = msg.references.as_deref().map(|v| msg_ids(v.as_bytes())).unwrap_or_default();
+        rec.references = msg
+            .references
+            .as_deref()
+            .map(|v| msg_ids(v.as_bytes()))
+            .unwrap_or_default();
     }
     if rec.date.is_none() {
         rec.date = msg.client_submit_time.or(msg.delivery_time).and_then(unix_to_rfc3339);
     }
-    rec.text = msg.body_text.clone().or_else(|| msg.rtf_text.clone()).filter(|t| !t.trim().is_empty());
+    rec.text = msg
+        .body_text
+        .clone()
+        .or_else(|| msg.rtf_text.clone())
+        .filter(|t| !t.trim().is_empty());
     if let Some(html) = msg.body_html.as_ref().or(msg.rtf_html.as_ref()) {
         let rendered = crate::html::render(html);
         input.hrefs.extend(rendered.links.iter().map(|l| l.href.clone()));
@@ -78,8 +93,12 @@ fn fill(msg: &OutlookMessage, rec: &mut MessageRecord, limits: &Limits, input: &
 fn transport_headers(headers: &str, rec: &mut MessageRecord, limits: &Limits, input: &mut IndicatorInput) {
     let mut block = headers.trim_end().to_string();
     block.push_str("\r\n\r\n");
-    let parser = mail_parser::MessageParser::new().with_date_headers().header_received(mail_parser::HeaderName::Received);
-    let Some(parsed) = parser.parse_headers(block.as_bytes()) else { return };
+    let parser = mail_parser::MessageParser::new()
+        .with_date_headers()
+        .header_received(mail_parser::HeaderName::Received);
+    let Some(parsed) = parser.parse_headers(block.as_bytes()) else {
+        return;
+    };
     let mut pass = HeaderPass::new(rec, None);
     pass.run(&parsed.root_part().headers, block.as_bytes(), limits.max_headers);
     input.header_texts.extend(std::mem::take(&mut pass.indicator_texts));

@@ -44,7 +44,9 @@ impl MimeHeader {
             header.value = String::from_utf8_lossy(&first).trim().to_ascii_lowercase();
         }
         for item in items.take(MAX_PARAMS) {
-            let Some(eq) = item.iter().position(|&b| b == b'=') else { continue };
+            let Some(eq) = item.iter().position(|&b| b == b'=') else {
+                continue;
+            };
             let name = String::from_utf8_lossy(&item[..eq]).trim().to_ascii_lowercase();
             let value = unquote(trim(&item[eq + 1..]));
             if !name.is_empty() {
@@ -91,9 +93,7 @@ fn split_key(key: &str) -> (&str, Option<u32>, bool) {
         None => (key, false),
     };
     match key.rsplit_once('*') {
-        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-            (base, n.parse().ok(), extended)
-        }
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => (base, n.parse().ok(), extended),
         _ => (key, None, extended),
     }
 }
@@ -147,7 +147,10 @@ fn hexval(c: Option<&u8>) -> Option<u8> {
 
 fn trim(v: &[u8]) -> &[u8] {
     let start = v.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(v.len());
-    let end = v.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let end = v
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &v[start..end]
 }
 

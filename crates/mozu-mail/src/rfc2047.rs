@@ -49,10 +49,16 @@ pub fn decode_header(raw: &[u8], hint: Option<&'static Encoding>) -> Decoded {
         }
     }
     if out.contains('\u{1b}') {
-        warning = warning.or(Some((WarningCode::UndecodableText, "escape byte left in header".into())));
+        warning = warning.or(Some((
+            WarningCode::UndecodableText,
+            "escape byte left in header".into(),
+        )));
         out.retain(|c| c != '\u{1b}');
     }
-    Decoded { text: out.trim().to_string(), warning }
+    Decoded {
+        text: out.trim().to_string(),
+        warning,
+    }
 }
 
 /// Removes CRLF / LF line folds (the whitespace after them stays).
@@ -71,7 +77,11 @@ fn same_charset_run(segments: &[Segment<'_>], start: usize, charset: &str) -> us
     let mut end = start + 1;
     while end < segments.len() {
         match &segments[end] {
-            Segment::Word { charset: c, .. } if c.eq_ignore_ascii_case(charset) || (key.is_some() && charset::resolve(c) == key) => end += 1,
+            Segment::Word { charset: c, .. }
+                if c.eq_ignore_ascii_case(charset) || (key.is_some() && charset::resolve(c) == key) =>
+            {
+                end += 1
+            }
             _ => break,
         }
     }
@@ -87,7 +97,7 @@ fn decode_run(run: &[Segment<'_>], charset: &str, hint: Option<&'static Encoding
                 pending_b64.extend(text.iter().filter(|c| !c.is_ascii_whitespace()));
                 // A word whose base64 ends on a quantum boundary can be
                 // decoded now; otherwise the next word completes it.
-                if pending_b64.len() % 4 == 0 {
+                if pending_b64.len().is_multiple_of(4) {
                     bytes.extend(decode_b64(&pending_b64));
                     pending_b64.clear();
                 }
@@ -106,29 +116,31 @@ fn decode_run(run: &[Segment<'_>], charset: &str, hint: Option<&'static Encoding
     charset::decode(&bytes, Some(charset), hint)
 }
 
-/// Lenient base64: ignores invalid characters and padding in the middle.
+/// Lenient base64: ignores characters outside the alphabet (line breaks,
+/// junk) and padding in the middle, accepts the URL-safe alphabet, and
+/// decodes a dangling partial quantum as far as it goes.
 pub fn decode_b64(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let mut clean: Vec<u8> = Vec::with_capacity(text.len());
     for &c in text {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => continue,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
+        match c {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => clean.push(c),
+            b'-' => clean.push(b'+'),
+            b'_' => clean.push(b'/'),
+            _ => {}
         }
     }
-    out
+    if clean.len() % 4 == 1 {
+        clean.pop();
+    }
+    LENIENT.decode(&clean).unwrap_or_default()
 }
 
 fn decode_q(text: &[u8]) -> Vec<u8> {
@@ -137,16 +149,14 @@ fn decode_q(text: &[u8]) -> Vec<u8> {
     while i < text.len() {
         match text[i] {
             b'_' => out.push(b' '),
-            b'=' => {
-                match (hex(text.get(i + 1)), hex(text.get(i + 2))) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'='),
+            b'=' => match (hex(text.get(i + 1)), hex(text.get(i + 2))) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'='),
+            },
             c => out.push(c),
         }
         i += 1;
@@ -178,7 +188,8 @@ fn split_words(input: &[u8]) -> Vec<Segment<'_>> {
         }
         let between = &input[raw_start..start];
         let after_word = matches!(segments.last(), Some(Segment::Word { .. }));
-        if !(after_word && between.iter().all(|b| b.is_ascii_whitespace())) && !between.is_empty() {
+        let joins_words = after_word && between.iter().all(|b| b.is_ascii_whitespace());
+        if !between.is_empty() && !joins_words {
             segments.push(Segment::Raw(between));
         }
         segments.push(word);

@@ -4,17 +4,19 @@
 //! hashes and our own charset detection need the exact bytes, so bodies are
 //! re-read from the raw message and decoded here.
 
+use std::borrow::Cow;
+
 use mail_parser::Encoding;
 
 /// Decodes a raw body; the flag is true when the encoding was broken and a
 /// lenient decode was used.
-pub fn decode(raw: &[u8], encoding: Encoding) -> (Vec<u8>, bool) {
+pub fn decode(raw: &[u8], encoding: Encoding) -> (Cow<'_, [u8]>, bool) {
     match encoding {
-        Encoding::None => (raw.to_vec(), false),
-        Encoding::Base64 => (crate::rfc2047::decode_b64(raw), false),
+        Encoding::None => (Cow::Borrowed(raw), false),
+        Encoding::Base64 => (Cow::Owned(crate::rfc2047::decode_b64(raw)), false),
         Encoding::QuotedPrintable => match mail_parser::decoders::quoted_printable::quoted_printable_decode(raw) {
-            Some(bytes) => (bytes, false),
-            None => (lenient_qp(raw), true),
+            Some(bytes) => (Cow::Owned(bytes), false),
+            None => (Cow::Owned(lenient_qp(raw)), true),
         },
     }
 }

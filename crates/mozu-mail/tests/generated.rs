@@ -22,39 +22,88 @@ impl Rng {
 }
 
 const SUBJECTS: &[&str] = &[
-    "【重要】お支払い方法の確認", "Re: 請求書の件", "(｀・ω・´)", "Invoice #{n}", "アカウント停止のお知らせ", "Fw: 見積書",
-    "Your mailbox is full", "=?ISO-2022-JP?B?GyRCJDckaRsoQg==?=", "=?UTF-8?B?44GK5pSv5omV?= =?UTF-8?B?44GE?=", "=?x-unknown?Q?=FF=FE?=",
+    "【重要】お支払い方法の確認",
+    "Re: 請求書の件",
+    "(｀・ω・´)",
+    "Invoice #{n}",
+    "アカウント停止のお知らせ",
+    "Fw: 見積書",
+    "Your mailbox is full",
+    "=?ISO-2022-JP?B?GyRCJDckaRsoQg==?=",
+    "=?UTF-8?B?44GK5pSv5omV?= =?UTF-8?B?44GE?=",
+    "=?x-unknown?Q?=FF=FE?=",
 ];
-const CHARSETS: &[&str] = &["utf-8", "iso-2022-jp", "shift_jis", "euc-jp", "cp932", "bogus", "", "ISO-2022-JP-MS", "utf-7"];
+const CHARSETS: &[&str] = &[
+    "utf-8",
+    "iso-2022-jp",
+    "shift_jis",
+    "euc-jp",
+    "cp932",
+    "bogus",
+    "",
+    "ISO-2022-JP-MS",
+    "utf-7",
+];
 const ENCODINGS: &[&str] = &["7bit", "base64", "quoted-printable", "8bit", "x-uuencode"];
 const BODIES: &[&str] = &[
     "下記URLよりログインしてください。https://secure-login.example.com/verify?id={n}",
     "Please see hxxps://evil[.]example[.]org/inv_{n}.zip now",
     "<html><body><a href=\"http://192.0.2.{n}/a.exe\">https://www.amazon.co.jp/</a></body></html>",
-    "パスワードは {n}abc です", "=E3=81=82=E3=81=84=\r\n", "SGVsbG8gd29ybGQ=", "\u{1b}$B$3$s$K$A$O\u{1b}(B",
+    "パスワードは {n}abc です",
+    "=E3=81=82=E3=81=84=\r\n",
+    "SGVsbG8gd29ybGQ=",
+    "\u{1b}$B$3$s$K$A$O\u{1b}(B",
 ];
 
 fn message(rng: &mut Rng, n: usize) -> Vec<u8> {
     let mut m = Vec::new();
     let subject = rng.pick(SUBJECTS).replace("{n}", &n.to_string());
-    m.extend_from_slice(format!("From: \"{}\" <user{n}@example{}.jp>\r\n", rng.pick(SUBJECTS), rng.below(50)).as_bytes());
-    m.extend_from_slice(format!("To: victim@example.co.jp\r\nSubject: {subject}\r\nDate: Mon, {} Oct 2019 10:00:00 +0900\r\n", rng.below(40)).as_bytes());
+    m.extend_from_slice(
+        format!(
+            "From: \"{}\" <user{n}@example{}.jp>\r\n",
+            rng.pick(SUBJECTS),
+            rng.below(50)
+        )
+        .as_bytes(),
+    );
+    m.extend_from_slice(
+        format!(
+            "To: victim@example.co.jp\r\nSubject: {subject}\r\nDate: Mon, {} Oct 2019 10:00:00 +0900\r\n",
+            rng.below(40)
+        )
+        .as_bytes(),
+    );
     if rng.below(3) == 0 {
         m.extend_from_slice(b"Received: from [203.0.113.9] (unknown [203.0.113.9]) by mx.example.jp; Mon, 1 Oct 2019 10:00:00 +0900\r\n");
     }
     let boundary = format!("b{}", rng.below(1000));
     let depth = rng.below(6);
-    m.extend_from_slice(format!("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n").as_bytes());
+    m.extend_from_slice(
+        format!("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n").as_bytes(),
+    );
     for level in 0..depth {
-        m.extend_from_slice(format!("--{boundary}\r\nContent-Type: multipart/alternative; boundary=\"{boundary}{level}\"\r\n\r\n").as_bytes());
+        m.extend_from_slice(
+            format!("--{boundary}\r\nContent-Type: multipart/alternative; boundary=\"{boundary}{level}\"\r\n\r\n")
+                .as_bytes(),
+        );
     }
     for _ in 0..=rng.below(4) {
         let cs = rng.pick(CHARSETS);
         let enc = rng.pick(ENCODINGS);
         let body = rng.pick(BODIES).replace("{n}", &(n % 256).to_string());
-        m.extend_from_slice(format!("--{boundary}\r\nContent-Type: text/plain; charset=\"{cs}\"\r\nContent-Transfer-Encoding: {enc}\r\n").as_bytes());
+        m.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Type: text/plain; charset=\"{cs}\"\r\nContent-Transfer-Encoding: {enc}\r\n"
+            )
+            .as_bytes(),
+        );
         if rng.below(3) == 0 {
-            m.extend_from_slice(format!("Content-Disposition: attachment; filename*0*=utf-8''%E8%AB%8B; filename*1*=%E6%B1%82{n}.zip\r\n").as_bytes());
+            m.extend_from_slice(
+                format!(
+                    "Content-Disposition: attachment; filename*0*=utf-8''%E8%AB%8B; filename*1*=%E6%B1%82{n}.zip\r\n"
+                )
+                .as_bytes(),
+            );
         }
         m.extend_from_slice(b"\r\n");
         m.extend_from_slice(body.as_bytes());
@@ -106,10 +155,20 @@ fn pathological_structures_stay_bounded() {
     // 10,000 nested multiparts.
     let mut deep = String::from("Content-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n");
     for i in 0..10_000 {
-        deep.push_str(&format!("--b{i}\r\nContent-Type: multipart/mixed; boundary=\"b{}\"\r\n\r\n", i + 1));
+        deep.push_str(&format!(
+            "--b{i}\r\nContent-Type: multipart/mixed; boundary=\"b{}\"\r\n\r\n",
+            i + 1
+        ));
     }
     let rec = parse_eml(deep.as_bytes(), source("deep", SourceFormat::Eml, None), &limits);
-    assert!(rec.warnings.iter().any(|w| matches!(w.code, mozu_model::WarningCode::LimitMimeDepth | mozu_model::WarningCode::LimitParts)), "{:?}", rec.warnings);
+    assert!(
+        rec.warnings.iter().any(|w| matches!(
+            w.code,
+            mozu_model::WarningCode::LimitMimeDepth | mozu_model::WarningCode::LimitParts
+        )),
+        "{:?}",
+        rec.warnings
+    );
     // 100,000 header fields and a 1 MB header.
     let mut many = String::new();
     for i in 0..100_000 {
@@ -117,11 +176,22 @@ fn pathological_structures_stay_bounded() {
     }
     many.push_str(&format!("Subject: {}\r\n\r\nbody", "=?utf-8?B?44GC?=".repeat(70_000)));
     let rec = parse_eml(many.as_bytes(), source("many", SourceFormat::Eml, None), &limits);
-    assert!(rec.warnings.iter().any(|w| w.code == mozu_model::WarningCode::LimitHeaderCount));
+    assert!(
+        rec.warnings
+            .iter()
+            .any(|w| w.code == mozu_model::WarningCode::LimitHeaderCount)
+    );
     // Over the size limit: partial record with a warning.
-    let small = Limits { max_message_bytes: 1000, ..Limits::default() };
+    let small = Limits {
+        max_message_bytes: 1000,
+        ..Limits::default()
+    };
     let big = format!("Subject: big\r\n\r\n{}", "x".repeat(5000));
     let rec = parse_eml(big.as_bytes(), source("big", SourceFormat::Eml, None), &small);
     assert_eq!(rec.subject.as_deref(), Some("big"));
-    assert!(rec.warnings.iter().any(|w| w.code == mozu_model::WarningCode::LimitMessageSize));
+    assert!(
+        rec.warnings
+            .iter()
+            .any(|w| w.code == mozu_model::WarningCode::LimitMessageSize)
+    );
 }

@@ -15,14 +15,18 @@ fn check_dir(dir: &str, ext: &str) -> usize {
         if update {
             std::fs::write(&golden, &actual).expect("write golden");
         } else {
-            let expected = std::fs::read_to_string(&golden).unwrap_or_else(|_| panic!("{rel}: no golden; run with UPDATE_GOLDEN=1"));
+            let expected = std::fs::read_to_string(&golden)
+                .unwrap_or_else(|_| panic!("{rel}: no golden; run with UPDATE_GOLDEN=1"));
             if expected != actual {
                 failures.push(rel.clone());
             }
         }
         ran += 1;
     }
-    assert!(failures.is_empty(), "records differ from goldens: {failures:?} (UPDATE_GOLDEN=1 to accept)");
+    assert!(
+        failures.is_empty(),
+        "records differ from goldens: {failures:?} (UPDATE_GOLDEN=1 to accept)"
+    );
     ran
 }
 

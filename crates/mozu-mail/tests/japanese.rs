@@ -15,7 +15,11 @@ fn assert_clean(r: &MessageRecord) {
     fields.push(r.from.as_ref().and_then(|a| a.name.clone()));
     fields.extend(r.attachments.iter().map(|a| a.name.clone()));
     for f in fields.into_iter().flatten() {
-        assert!(!f.contains('\u{fffd}') && !f.contains('\u{1b}'), "{}: garbled {f:?}", r.source.path);
+        assert!(
+            !f.contains('\u{fffd}') && !f.contains('\u{1b}'),
+            "{}: garbled {f:?}",
+            r.source.path
+        );
     }
     assert!(
         !r.warnings.iter().any(|w| w.code == WarningCode::UndecodableText),
@@ -30,10 +34,21 @@ fn adjacent_encoded_words_split_a_character() {
     let r = rec("split-encoded-word-utf8");
     assert_eq!(r.subject.as_deref(), Some("【重要】請求書の送付について"));
     assert_eq!(r.from.as_ref().unwrap().name.as_deref(), Some("経理部"));
-    assert_eq!(rec("split-encoded-word-iso2022jp").subject.as_deref(), Some("至急ご確認ください"));
+    assert_eq!(
+        rec("split-encoded-word-iso2022jp").subject.as_deref(),
+        Some("至急ご確認ください")
+    );
     assert_eq!(rec("split-encoded-word-q").subject.as_deref(), Some("お支払い"));
-    assert_eq!(rec("split-base64-quantum").subject.as_deref(), Some("パスワードのお知らせ"));
-    for n in ["split-encoded-word-utf8", "split-encoded-word-iso2022jp", "split-encoded-word-q", "split-base64-quantum"] {
+    assert_eq!(
+        rec("split-base64-quantum").subject.as_deref(),
+        Some("パスワードのお知らせ")
+    );
+    for n in [
+        "split-encoded-word-utf8",
+        "split-encoded-word-iso2022jp",
+        "split-encoded-word-q",
+        "split-base64-quantum",
+    ] {
         assert_clean(&rec(n));
     }
 }
@@ -55,7 +70,15 @@ fn charset_aliases_and_mangled_labels() {
     let full = "ご請求金額のお知らせ①㈱㍉ｶﾀｶﾅ";
     let mut ran = 0;
     for label in [
-        "iso-2022-jp-ms", "cp50220", "cp50221", "iso-2022-jp-2", "cp932", "windows-31j", "x-sjis", "shift-jis", "iso-2022-jpesc",
+        "iso-2022-jp-ms",
+        "cp50220",
+        "cp50221",
+        "iso-2022-jp-2",
+        "cp932",
+        "windows-31j",
+        "x-sjis",
+        "shift-jis",
+        "iso-2022-jpesc",
     ] {
         let r = rec(&format!("alias-{label}"));
         assert_eq!(r.subject.as_deref(), Some(full), "subject under {label}");
@@ -97,7 +120,10 @@ fn raw_8bit_headers_and_filenames() {
     assert_eq!(r.text.as_deref().map(str::trim_end), Some("本文です"));
     let r = rec("raw-iso2022jp-headers");
     assert_eq!(r.from.as_ref().unwrap().name.as_deref(), Some("ヤマト運輸"));
-    assert_eq!(r.from.as_ref().unwrap().address.as_deref(), Some("info@kuroneko-yamato.example"));
+    assert_eq!(
+        r.from.as_ref().unwrap().address.as_deref(),
+        Some("info@kuroneko-yamato.example")
+    );
     assert_eq!(r.subject.as_deref(), Some("お荷物お届けのお知らせ(再配達)"));
     assert_clean(&r);
 }
@@ -107,7 +133,11 @@ fn nec_special_characters_and_halfwidth_kana() {
     for name in ["nec-special-halfwidth-iso2022jp", "nec-special-halfwidth-cp932"] {
         let r = rec(name);
         assert_eq!(r.subject.as_deref(), Some("①②㈱㍉№ ｾｷｭﾘﾃｨ"), "{name}");
-        assert_eq!(r.text.as_deref().map(str::trim_end), Some("㈱テスト ｾｷｭﾘﾃｨ本部 ①"), "{name}");
+        assert_eq!(
+            r.text.as_deref().map(str::trim_end),
+            Some("㈱テスト ｾｷｭﾘﾃｨ本部 ①"),
+            "{name}"
+        );
         assert_clean(&r);
     }
 }
@@ -121,13 +151,18 @@ fn seed_000_spoof_as_received() {
     assert_eq!(from.registrable_domain.as_deref(), Some("sigaint.org"));
     assert_eq!(
         r.subject.as_deref(),
-        Some("【重要】総務省共同プロジェクト インターネットバンキングに係るマルウェアへの感染者に対する注意喚起及び除去ツールの配布について")
+        Some(
+            "【重要】総務省共同プロジェクト インターネットバンキングに係るマルウェアへの感染者に対する注意喚起及び除去ツールの配布について"
+        )
     );
     assert_eq!(r.date.as_deref(), Some("2016-10-31T10:15:00+09:00"));
     assert_eq!(r.auth.spf.as_deref(), Some("none"));
     assert_eq!(r.received[0].ip.as_deref(), Some("198.51.100.23"));
     let urls: Vec<&str> = r.urls.iter().map(|u| u.url.as_str()).collect();
-    assert!(urls.contains(&"http://www.soumu.go.jp/menu_news/s-news/01ryutsu03_02000092.html"), "{urls:?}");
+    assert!(
+        urls.contains(&"http://www.soumu.go.jp/menu_news/s-news/01ryutsu03_02000092.html"),
+        "{urls:?}"
+    );
     assert!(urls.contains(&"https://www.ict-isac.jp/index.html"), "{urls:?}");
     assert!(r.emails.contains(&"ict-isac@sigaint.org".to_string()));
     assert!(r.ips.contains(&"198.51.100.23".to_string()));
@@ -137,7 +172,11 @@ fn seed_000_spoof_as_received() {
 #[test]
 fn seed_004_defanged_indicators_are_refanged() {
     let r = rec("seed004-defanged-ioc");
-    let u = r.urls.iter().find(|u| u.url == "http://abbeykurtz.com/VZZQNZJIZD9113942").expect("refanged url");
+    let u = r
+        .urls
+        .iter()
+        .find(|u| u.url == "http://abbeykurtz.com/VZZQNZJIZD9113942")
+        .expect("refanged url");
     assert!(u.defanged);
     assert_eq!(u.host.as_deref(), Some("abbeykurtz.com"));
     assert!(r.ips.contains(&"203.0.113.45".to_string()), "{:?}", r.ips);

@@ -28,5 +28,5 @@ pub use auth::{AuthResult, AuthSummary};
 pub use finding::{Evidence, Finding, Severity};
 pub use indicator::{Location, UrlIndicator};
 pub use message::{Link, MessageRecord, ReceivedHop, SourceFormat, SourceRef};
-pub use record::{ErrorRecord, ErrorKind, Record};
+pub use record::{ErrorKind, ErrorRecord, Record};
 pub use warning::{Warning, WarningCode};

@@ -24,9 +24,29 @@ fn record_carries_documented_field_names() {
     assert_eq!(json["urls"][0]["where"], "html-href");
     assert_eq!(json["urls"][0]["defanged"], true);
     for field in [
-        "message_id", "date", "from", "sender", "reply_to", "return_path", "to", "cc",
-        "subject", "in_reply_to", "references", "received", "x_mailer", "auth", "text",
-        "html_text", "links", "attachments", "urls", "domains", "ips", "emails", "warnings",
+        "message_id",
+        "date",
+        "from",
+        "sender",
+        "reply_to",
+        "return_path",
+        "to",
+        "cc",
+        "subject",
+        "in_reply_to",
+        "references",
+        "received",
+        "x_mailer",
+        "auth",
+        "text",
+        "html_text",
+        "links",
+        "attachments",
+        "urls",
+        "domains",
+        "ips",
+        "emails",
+        "warnings",
     ] {
         assert!(json.get(field).is_some(), "missing field {field}");
     }

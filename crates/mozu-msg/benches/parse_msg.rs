@@ -32,18 +32,30 @@ fn cases() -> Vec<(&'static str, Vec<u8>)> {
     };
     vec![
         ("ansi cp932, 20 KB attachment", invoice().build()),
-        ("unicode, LZFu RTF body", MsgBuilder::new().subject("rtf").rtf_body(japanese_rtf()).build()),
-        ("embedded .msg", MsgBuilder::new().subject("FW").embed(invoice()).build()),
+        (
+            "unicode, LZFu RTF body",
+            MsgBuilder::new().subject("rtf").rtf_body(japanese_rtf()).build(),
+        ),
+        (
+            "embedded .msg",
+            MsgBuilder::new().subject("FW").embed(invoice()).build(),
+        ),
         (
             "2 MiB attachment",
-            MsgBuilder::new().attach("big.bin", "application/octet-stream", vec![7; 2 << 20]).build(),
+            MsgBuilder::new()
+                .attach("big.bin", "application/octet-stream", vec![7; 2 << 20])
+                .build(),
         ),
     ]
 }
 
 fn main() {
     let measure = std::env::args().any(|arg| arg == "--bench");
-    let budget = if measure { Duration::from_secs(1) } else { Duration::ZERO };
+    let budget = if measure {
+        Duration::from_secs(1)
+    } else {
+        Duration::ZERO
+    };
     let limits = Limits::default();
     for (name, bytes) in cases() {
         let start = Instant::now();

@@ -29,15 +29,11 @@ pub(crate) fn read_bodies(props: &mut PropReader<'_, '_>, message: &mut OutlookM
 
 fn read_rtf(props: &mut PropReader<'_, '_>, message: &mut OutlookMessage, compressed: &[u8]) {
     let limits = props.reader.limits;
-    let max_output = limits
-        .max_rtf_output
-        .min(props.reader.budget.remaining());
+    let max_output = limits.max_rtf_output.min(props.reader.budget.remaining());
     let decompressed = match rtf::decompress_rtf(compressed, max_output) {
         Ok(decompressed) => decompressed,
         Err(err) => {
-            props
-                .warnings
-                .push(format!("RTF body (PR_RTF_COMPRESSED): {err}"));
+            props.warnings.push(format!("RTF body (PR_RTF_COMPRESSED): {err}"));
             return;
         }
     };
@@ -61,11 +57,7 @@ fn read_rtf(props: &mut PropReader<'_, '_>, message: &mut OutlookMessage, compre
 /// Decodes an HTML body stored as bytes: `PR_INTERNET_CPID` first, then a
 /// byte-order mark or `<meta charset>`, then the message code page, then a
 /// guess.
-pub(crate) fn decode_html(
-    bytes: &[u8],
-    internet_cpid: Option<u32>,
-    message_code_page: Option<u32>,
-) -> Decoded {
+pub(crate) fn decode_html(bytes: &[u8], internet_cpid: Option<u32>, message_code_page: Option<u32>) -> Decoded {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let body = bytes.get(bom_len..).unwrap_or_default();
         return codepage::decode_declared(body, encoding, "byte-order mark");
@@ -108,20 +100,20 @@ pub(crate) fn sniff_meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         if let Some(encoding) = Encoding::for_label(&lower[pos..end]) {
             // An HTML document that declares UTF-16 in a meta tag cannot be
             // UTF-16 (the tag would not be readable as ASCII): treat as UTF-8.
-            return Some(if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
-                encoding_rs::UTF_8
-            } else {
-                encoding
-            });
+            return Some(
+                if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+                    encoding_rs::UTF_8
+                } else {
+                    encoding
+                },
+            );
         }
     }
     None
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    haystack.windows(needle.len()).position(|window| window == needle)
 }
 
 #[cfg(test)]
@@ -131,7 +123,8 @@ mod tests {
     #[test]
     fn html_charset_order() {
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("<p>請求書</p>");
-        let mut with_meta = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=shift_jis\"></head>".to_vec();
+        let mut with_meta =
+            b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=shift_jis\"></head>".to_vec();
         with_meta.extend_from_slice(&sjis);
         let decoded = decode_html(&with_meta, None, None);
         assert!(decoded.text.ends_with("<p>請求書</p>"));
@@ -144,10 +137,7 @@ mod tests {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("日本".as_bytes());
         assert_eq!(decode_html(&bom, Some(932), None).text, "日本");
-        assert_eq!(
-            sniff_meta_charset(b"<meta charset='utf-16'>"),
-            Some(encoding_rs::UTF_8)
-        );
+        assert_eq!(sniff_meta_charset(b"<meta charset='utf-16'>"), Some(encoding_rs::UTF_8));
         assert_eq!(sniff_meta_charset(b"charset charset=bogus"), None);
     }
 }

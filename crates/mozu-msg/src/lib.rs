@@ -138,15 +138,11 @@ pub fn is_msg(bytes: &[u8]) -> bool {
 pub fn parse_msg(bytes: &[u8], limits: &Limits) -> Result<OutlookMessage, MsgError> {
     // The parser itself does not panic; this only contains a panic inside
     // the third-party CFB reader so that one bad file cannot stop a batch.
-    std::panic::catch_unwind(|| parse_msg_unguarded(bytes, limits))
-        .unwrap_or(Err(MsgError::Internal))
+    std::panic::catch_unwind(|| parse_msg_unguarded(bytes, limits)).unwrap_or(Err(MsgError::Internal))
 }
 
 /// [`parse_msg`] without the panic guard, so that tests see panics.
-pub(crate) fn parse_msg_unguarded(
-    bytes: &[u8],
-    limits: &Limits,
-) -> Result<OutlookMessage, MsgError> {
+pub(crate) fn parse_msg_unguarded(bytes: &[u8], limits: &Limits) -> Result<OutlookMessage, MsgError> {
     if bytes.len() > limits.max_msg_bytes {
         return Err(MsgError::TooLarge {
             len: bytes.len(),

@@ -62,18 +62,12 @@ pub(crate) fn read_message_tree(bytes: &[u8], limits: &Limits) -> Result<Outlook
             attachment.embedded = Some(Box::new(child));
         }
     }
-    arena
-        .pop()
-        .map(|(message, _)| message)
-        .ok_or(MsgError::NotMsg)
+    arena.pop().map(|(message, _)| message).ok_or(MsgError::NotMsg)
 }
 
 /// Reads one message storage. Returns the message and the embedded-message
 /// storages still to read, with the index of the attachment each belongs to.
-fn read_one_message(
-    reader: &mut CfbReader<'_>,
-    pending: &PendingMessage,
-) -> (OutlookMessage, Vec<(usize, PathBuf)>) {
+fn read_one_message(reader: &mut CfbReader<'_>, pending: &PendingMessage) -> (OutlookMessage, Vec<(usize, PathBuf)>) {
     let mut warnings = Warnings::default();
     let children = reader.children(&pending.storage, &mut warnings);
     let header = if pending.depth == 0 {
@@ -123,9 +117,7 @@ fn message_code_page(bag: &PropertyBag, inherited: Option<u32>, warnings: &mut W
     for id in [0x3FFD, 0x3FDE] {
         match bag.u32(id) {
             Some(code_page) if encoding_for_code_page(code_page).is_some() => return Some(code_page),
-            Some(code_page) => warnings.push(format!(
-                "property 0x{id:04X}: unknown code page {code_page} ignored"
-            )),
+            Some(code_page) => warnings.push(format!("property 0x{id:04X}: unknown code page {code_page} ignored")),
             None => {}
         }
     }
@@ -156,18 +148,20 @@ fn read_envelope(props: &mut PropReader<'_, '_>, message: &mut OutlookMessage) {
     message.delivery_time = props.bag.unix_time(0x0E06);
 }
 
-/// Sub-storages whose names are `prefix` + 8 hex digits, sorted by number.
+/// Sub-storages whose names start with `prefix`, sorted by their 8-digit
+/// hex number. Storages with a malformed number are still read (last), so
+/// that nothing with the prefix is dropped.
 fn numbered_storages(children: &[Child], prefix: &str) -> Vec<(u32, Child)> {
     let mut found: Vec<(u32, Child)> = children
         .iter()
         .filter(|child| !child.is_stream)
         .filter_map(|child| {
             let hex = child.name.strip_prefix(prefix)?;
-            let number = u32::from_str_radix(hex, 16).ok()?;
+            let number = u32::from_str_radix(hex, 16).unwrap_or(u32::MAX);
             Some((number, child.clone()))
         })
         .collect();
-    found.sort_by_key(|(number, _)| *number);
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     found
 }
 
@@ -180,10 +174,7 @@ fn read_recipients(
 ) -> Vec<Recipient> {
     let max = reader.limits.max_recipients;
     if storages.len() > max {
-        warnings.push(format!(
-            "{} recipients; only the first {max} were read",
-            storages.len()
-        ));
+        warnings.push(format!("{} recipients; only the first {max} were read", storages.len()));
     }
     let mut recipients = Vec::new();
     for (_, storage) in storages.iter().take(max) {
@@ -281,9 +272,8 @@ impl AttachContext<'_, '_> {
             return None;
         };
         if method == ATTACH_OLE {
-            self.warnings.push(format!(
-                "attachment {label:?}: OLE object storage not extracted"
-            ));
+            self.warnings
+                .push(format!("attachment {label:?}: OLE object storage not extracted"));
             return None;
         }
         if method != ATTACH_EMBEDDED_MSG {

@@ -30,8 +30,7 @@ impl Warnings {
 
     pub(crate) fn finish(mut self) -> Vec<String> {
         if self.suppressed > 0 {
-            self.list
-                .push(format!("{} more warnings suppressed", self.suppressed));
+            self.list.push(format!("{} more warnings suppressed", self.suppressed));
         }
         self.list
     }
@@ -85,10 +84,9 @@ impl<'a> CfbReader<'a> {
 
     /// Whether the root storage holds MAPI properties at all.
     pub(crate) fn looks_like_message(&self) -> bool {
-        self.cfb.read_root_storage().any(|entry| {
-            entry.name() == props::PROPERTIES_STREAM
-                || props::parse_substg_name(entry.name()).is_some()
-        })
+        self.cfb
+            .read_root_storage()
+            .any(|entry| entry.name() == props::PROPERTIES_STREAM || props::parse_substg_name(entry.name()).is_some())
     }
 
     /// The direct children of a storage. Each listed entry costs a little
@@ -127,16 +125,8 @@ impl<'a> CfbReader<'a> {
     /// Reads one stream, capped at the per-property limit and the remaining
     /// file budget. A truncated or unreadable stream yields what could be
     /// read plus a warning naming `what`.
-    pub(crate) fn read_stream(
-        &mut self,
-        child: &Child,
-        what: &str,
-        warnings: &mut Warnings,
-    ) -> Option<Vec<u8>> {
-        let cap = self
-            .limits
-            .max_property_bytes
-            .min(self.budget.remaining());
+    pub(crate) fn read_stream(&mut self, child: &Child, what: &str, warnings: &mut Warnings) -> Option<Vec<u8>> {
+        let cap = self.limits.max_property_bytes.min(self.budget.remaining());
         if cap == 0 && child.len > 0 {
             warnings.push(format!(
                 "{what}: not read, total read budget of {} bytes exhausted",
@@ -154,10 +144,7 @@ impl<'a> CfbReader<'a> {
         let mut data = Vec::new();
         let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
         if let Err(err) = stream.take(limit).read_to_end(&mut data) {
-            warnings.push(format!(
-                "{what}: read error after {} bytes: {err}",
-                data.len()
-            ));
+            warnings.push(format!("{what}: read error after {} bytes: {err}", data.len()));
         }
         if data.len() > cap {
             data.truncate(cap);

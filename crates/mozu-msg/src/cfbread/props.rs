@@ -225,8 +225,7 @@ impl PropReader<'_, '_> {
             codepage::decode_8bit(&bytes, self.code_page)
         };
         if let Some(warning) = decoded.warning {
-            self.warnings
-                .push(format!("property 0x{id:04X} string: {warning}"));
+            self.warnings.push(format!("property 0x{id:04X} string: {warning}"));
         }
         Some(decoded.text).filter(|text| !text.is_empty())
     }
@@ -243,14 +242,8 @@ mod tests {
 
     #[test]
     fn substg_names_parse_only_exact_hex() {
-        assert_eq!(
-            parse_substg_name("__substg1.0_0037001F"),
-            Some((0x0037, 0x001F))
-        );
-        assert_eq!(
-            parse_substg_name("__substg1.0_3701000d"),
-            Some((0x3701, 0x000D))
-        );
+        assert_eq!(parse_substg_name("__substg1.0_0037001F"), Some((0x0037, 0x001F)));
+        assert_eq!(parse_substg_name("__substg1.0_3701000d"), Some((0x3701, 0x000D)));
         assert_eq!(parse_substg_name("__substg1.0_0037001F-00000000"), None);
         assert_eq!(parse_substg_name("__substg1.0_+037001F"), None);
         assert_eq!(parse_substg_name("__substg1.0_ä037001"), None);

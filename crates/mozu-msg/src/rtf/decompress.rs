@@ -77,9 +77,8 @@ pub fn rtf_crc32(data: &[u8]) -> u32 {
         }
         table
     });
-    data.iter().fold(0u32, |crc, &byte| {
-        TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8)
-    })
+    data.iter()
+        .fold(0u32, |crc, &byte| TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8))
 }
 
 /// Decompresses `PR_RTF_COMPRESSED`, producing at most `max_output` bytes.
@@ -99,9 +98,7 @@ pub fn decompress_rtf(input: &[u8], max_output: usize) -> Result<RtfDecompressed
     } else if declared_end < HEADER_LEN {
         warnings.push(format!("COMPSIZE {} is smaller than the header", header.comp_size));
     }
-    let body = input
-        .get(HEADER_LEN..declared_end.min(input.len()))
-        .unwrap_or_default();
+    let body = input.get(HEADER_LEN..declared_end.min(input.len())).unwrap_or_default();
     if header.raw_size > max_output {
         warnings.push(format!(
             "RAWSIZE {} exceeds the {max_output}-byte output limit; output truncated",
@@ -117,10 +114,7 @@ pub fn decompress_rtf(input: &[u8], max_output: usize) -> Result<RtfDecompressed
         MAGIC_COMPRESSED => {
             let crc = rtf_crc32(body);
             if crc != header.crc {
-                warnings.push(format!(
-                    "CRC mismatch: header 0x{:08X}, data 0x{crc:08X}",
-                    header.crc
-                ));
+                warnings.push(format!("CRC mismatch: header 0x{:08X}, data 0x{crc:08X}", header.crc));
             }
             let (data, ended) = lzfu(body, limit);
             if !ended && data.len() < limit {
@@ -169,8 +163,7 @@ fn lzfu(body: &[u8], limit: usize) -> (Vec<u8>, bool) {
                 out.push(byte);
                 continue;
             }
-            let Some(&[high, low]) = body.get(pos..pos + 2).and_then(|b| <&[u8; 2]>::try_from(b).ok())
-            else {
+            let Some(&[high, low]) = body.get(pos..pos + 2).and_then(|b| <&[u8; 2]>::try_from(b).ok()) else {
                 return (out, false);
             };
             pos += 2;

@@ -94,11 +94,7 @@ impl<'a> Lexer<'a> {
 
     /// An optional signed decimal parameter, saturated to `i32`.
     fn param(&mut self) -> Option<i32> {
-        let negative = self.peek() == Some(b'-')
-            && self
-                .input
-                .get(self.pos + 1)
-                .is_some_and(|b| b.is_ascii_digit());
+        let negative = self.peek() == Some(b'-') && self.input.get(self.pos + 1).is_some_and(|b| b.is_ascii_digit());
         if negative {
             self.pos += 1;
         }
@@ -141,14 +137,19 @@ mod tests {
 
     #[test]
     fn tokens() {
-        let tokens: Vec<Token<'_>> =
-            Lexer::new(b"{\\rtf1\\u-12345? \\'82\\'a0\\\\\r\n\\bin3 {}x\\*\\'zz!}").collect();
+        let tokens: Vec<Token<'_>> = Lexer::new(b"{\\rtf1\\u-12345? \\'82\\'a0\\\\\r\n\\bin3 {}x\\*\\'zz!}").collect();
         assert_eq!(
             tokens,
             vec![
                 Token::GroupStart,
-                Token::Word { name: b"rtf", param: Some(1) },
-                Token::Word { name: b"u", param: Some(-12345) },
+                Token::Word {
+                    name: b"rtf",
+                    param: Some(1)
+                },
+                Token::Word {
+                    name: b"u",
+                    param: Some(-12345)
+                },
                 Token::Text(b'?'),
                 Token::Text(b' '),
                 Token::Hex(0x82),
@@ -171,7 +172,10 @@ mod tests {
         let tokens: Vec<Token<'_>> = Lexer::new(input).collect();
         assert_eq!(
             tokens[0],
-            Token::Word { name: b"u", param: Some(i32::MAX) }
+            Token::Word {
+                name: b"u",
+                param: Some(i32::MAX)
+            }
         );
         assert!(tokens.len() >= 3);
         assert_eq!(Lexer::new(b"\\").count(), 0);

@@ -10,11 +10,11 @@ mod decompress;
 mod lexer;
 mod sink;
 mod text;
+mod words;
 
-pub use decompress::{
-    HEADER_LEN, MAGIC_COMPRESSED, MAGIC_UNCOMPRESSED, RtfDecompressed, RtfError, decompress_rtf,
-    rtf_crc32,
-};
 #[cfg(any(test, feature = "writer"))]
 pub(crate) use decompress::{DICT_LEN, PRELOAD};
+pub use decompress::{
+    HEADER_LEN, MAGIC_COMPRESSED, MAGIC_UNCOMPRESSED, RtfDecompressed, RtfError, decompress_rtf, rtf_crc32,
+};
 pub use text::{MAX_RTF_GROUP_DEPTH, RenderedRtf, render_rtf};

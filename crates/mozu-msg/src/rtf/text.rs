@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use super::lexer::{Lexer, Token};
 use super::sink::Sink;
+use super::words::{code_page_for_charset, hyperlink_target, is_skipped_destination, positive};
 
 /// Deepest RTF group nesting tracked; deeper groups share the state of the
 /// deepest tracked one.
@@ -101,9 +102,7 @@ struct Renderer {
 pub fn render_rtf(rtf: &[u8], default_code_page: Option<u32>, max_output: usize) -> RenderedRtf {
     let mut renderer = Renderer::new(default_code_page.unwrap_or(1252), max_output);
     if !rtf.starts_with(b"{\\rtf") {
-        renderer
-            .warnings
-            .push("document does not start with {\\rtf".to_owned());
+        renderer.warnings.push("document does not start with {\\rtf".to_owned());
     }
     for token in Lexer::new(rtf) {
         renderer.token(token);
@@ -112,72 +111,6 @@ pub fn render_rtf(rtf: &[u8], default_code_page: Option<u32>, max_output: usize)
         }
     }
     renderer.finish(max_output)
-}
-
-/// Code page of an RTF `\fcharsetN`; `None` for ANSI, default and symbol
-/// charsets, which follow `\ansicpg`.
-fn code_page_for_charset(charset: i32) -> Option<u32> {
-    Some(match charset {
-        77 => 10000,
-        128 => 932,
-        129 => 949,
-        130 => 1361,
-        134 => 936,
-        136 => 950,
-        161 => 1253,
-        162 => 1254,
-        163 => 1258,
-        177 => 1255,
-        178 => 1256,
-        186 => 1257,
-        204 => 1251,
-        222 => 874,
-        238 => 1250,
-        254 => 437,
-        255 => 850,
-        _ => return None,
-    })
-}
-
-fn positive(param: Option<i32>) -> Option<u32> {
-    param.and_then(|p| u32::try_from(p).ok()).filter(|&p| p > 0)
-}
-
-/// Destinations whose content is not visible text.
-fn is_skipped_destination(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"colortbl" | b"stylesheet" | b"info" | b"pict" | b"objdata" | b"objclass"
-            | b"header" | b"headerl" | b"headerr" | b"headerf" | b"footer" | b"footerl"
-            | b"footerr" | b"footerf" | b"footnote" | b"themedata" | b"colorschememapping"
-            | b"datastore" | b"latentstyles" | b"listtable" | b"listoverridetable"
-            | b"revtbl" | b"rsidtbl" | b"generator" | b"xmlnstbl" | b"filetbl"
-            | b"userprops" | b"docvar" | b"bkmkstart" | b"bkmkend" | b"xe" | b"tc"
-            | b"pntxta" | b"pntxtb" | b"private" | b"fontemb" | b"fontfile" | b"falt"
-            | b"panose" | b"leveltext" | b"levelnumbers" | b"shpinst" | b"nonshppict"
-            | b"mmathPr" | b"pgdsctbl" | b"defchp" | b"defpap" | b"ftnsep" | b"ftnsepc"
-            | b"ftncn" | b"aftnsep" | b"aftnsepc" | b"aftncn" | b"author" | b"operator"
-            | b"title" | b"subject" | b"keywords" | b"comment" | b"doccomm" | b"template"
-            | b"company" | b"passwordhash" | b"protusertbl" | b"blipuid" | b"sp" | b"sn"
-            | b"sv" | b"atnid" | b"atnauthor" | b"annotation" | b"mhtmltag"
-    )
-}
-
-/// The target of a `HYPERLINK "url"` field instruction (not `\l` anchors).
-fn hyperlink_target(instruction: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(instruction);
-    let rest = text.trim_start();
-    let keyword = rest.get(..9)?;
-    if !keyword.eq_ignore_ascii_case("HYPERLINK") {
-        return None;
-    }
-    let rest = rest.get(9..)?.trim_start();
-    let url = match rest.strip_prefix('"') {
-        Some(quoted) => quoted.split('"').next().unwrap_or_default(),
-        None => rest.split_whitespace().next().unwrap_or_default(),
-    };
-    let url = url.trim();
-    (!url.is_empty() && !url.starts_with('\\')).then(|| url.to_owned())
 }
 
 impl Renderer {
@@ -319,8 +252,7 @@ impl Renderer {
             b"deff" => self.default_font = param,
             b"f" => self.group.font_code_page = param.and_then(|f| self.fonts.get(&f).copied()),
             b"plain" => {
-                self.group.font_code_page =
-                    self.default_font.and_then(|f| self.fonts.get(&f).copied());
+                self.group.font_code_page = self.default_font.and_then(|f| self.fonts.get(&f).copied());
             }
             b"fromhtml" => self.from_html = param != Some(0),
             b"htmlrtf" => self.group.htmlrtf = param != Some(0),
@@ -460,11 +392,7 @@ impl Renderer {
         }
         let text = text.finish(&mut warnings);
         let html = from_html.then(|| html.finish(&mut warnings));
-        RenderedRtf {
-            text,
-            html,
-            warnings,
-        }
+        RenderedRtf { text, html, warnings }
     }
 }
 

@@ -29,14 +29,12 @@ fn embedded_message_is_parsed_recursively() {
 
 #[test]
 fn embedded_ansi_message_inherits_the_parent_code_page() {
-    let with_own_code_page = MsgBuilder::new()
-        .unicode(false)
-        .code_page(932)
-        .subject("ｶﾀｶﾅ件名");
+    let with_own_code_page = MsgBuilder::new().unicode(false).code_page(932).subject("ｶﾀｶﾅ件名");
     // 8-bit strings and no code page property of its own.
-    let without_code_page = MsgBuilder::new()
-        .unicode(false)
-        .raw_stream("__substg1.0_0037001E", encoding_rs::SHIFT_JIS.encode("ｶﾀｶﾅ件名").0.into_owned());
+    let without_code_page = MsgBuilder::new().unicode(false).raw_stream(
+        "__substg1.0_0037001E",
+        encoding_rs::SHIFT_JIS.encode("ｶﾀｶﾅ件名").0.into_owned(),
+    );
     let outer = MsgBuilder::new()
         .code_page(932)
         .embed_named("a", with_own_code_page)
@@ -57,9 +55,7 @@ fn embedded_ansi_message_inherits_the_parent_code_page() {
 fn chain(levels: usize) -> Vec<u8> {
     let mut builder = MsgBuilder::new().subject(format!("level {levels}"));
     for level in (0..levels).rev() {
-        builder = MsgBuilder::new()
-            .subject(format!("level {level}"))
-            .embed(builder);
+        builder = MsgBuilder::new().subject(format!("level {level}")).embed(builder);
     }
     builder.build()
 }
@@ -70,11 +66,7 @@ fn deep_chain_stops_at_the_depth_limit_with_a_warning() {
     assert_eq!(message.embed_depth(), MAX_EMBED_DEPTH);
     let mut current = &message;
     let mut levels_seen = 0;
-    while let Some(next) = current
-        .attachments
-        .first()
-        .and_then(|a| a.embedded.as_deref())
-    {
+    while let Some(next) = current.attachments.first().and_then(|a| a.embedded.as_deref()) {
         levels_seen += 1;
         assert_eq!(next.subject, Some(format!("level {levels_seen}")));
         current = next;

@@ -12,10 +12,7 @@ fn assert_invoice(message: &OutlookMessage) {
         message.sent_representing_name.as_deref(),
         Some("株式会社サンプル 経理部")
     );
-    assert_eq!(
-        message.sent_representing_email.as_deref(),
-        Some("keiri@example.co.jp")
-    );
+    assert_eq!(message.sent_representing_email.as_deref(), Some("keiri@example.co.jp"));
     assert_eq!(message.transport_headers.as_deref(), Some(transport_headers().as_str()));
     assert_eq!(
         message.internet_message_id.as_deref(),
@@ -51,11 +48,7 @@ fn assert_invoice(message: &OutlookMessage) {
         ]
     );
 
-    let names: Vec<Option<&str>> = message
-        .attachments
-        .iter()
-        .map(|a| a.name.as_deref())
-        .collect();
+    let names: Vec<Option<&str>> = message.attachments.iter().map(|a| a.name.as_deref()).collect();
     assert_eq!(names, vec![Some(ZIP_NAME), Some(DOCM_NAME), Some("image001.png")]);
     let zip: &MsgAttachment = &message.attachments[0];
     assert_eq!(zip.method, 1);
@@ -138,7 +131,13 @@ fn sender_address_preference() {
 
     let smtp = MsgBuilder::new()
         .sender_exchange("山田 太郎", exchange_dn)
-        .raw_stream("__substg1.0_5D01001F", "taro@example.jp".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>())
+        .raw_stream(
+            "__substg1.0_5D01001F",
+            "taro@example.jp"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        )
         .build();
     let message = parse(&smtp);
     assert_eq!(message.sender_email.as_deref(), Some("taro@example.jp"));

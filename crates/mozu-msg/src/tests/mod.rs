@@ -49,18 +49,14 @@ pub(super) fn transport_headers() -> String {
 
 /// A 1×1 PNG, for the inline image attachment.
 pub(super) const PNG: &[u8] = &[
-    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0,
-    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
+    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8,
+    6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
 ];
 
 /// The Japanese invoice lure, as Unicode or as ANSI cp932.
 pub(super) fn invoice(unicode: bool) -> MsgBuilder {
     let builder = MsgBuilder::new().unicode(unicode);
-    let builder = if unicode {
-        builder
-    } else {
-        builder.code_page(932)
-    };
+    let builder = if unicode { builder } else { builder.code_page(932) };
     builder
         .internet_code_page(50220)
         .subject(SUBJECT)

@@ -74,7 +74,10 @@ fn independently_compressed_rtf_decompresses() {
     let out = decompress_rtf(&compressed, NO_LIMIT).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.data, rtf);
     assert_eq!(out.warnings, Vec::<String>::new());
-    assert_eq!(render_rtf(&out.data, None, NO_LIMIT).text, "請求書\n請求書\nabcabcabcabcabcabc\n");
+    assert_eq!(
+        render_rtf(&out.data, None, NO_LIMIT).text,
+        "請求書\n請求書\nabcabcabcabcabcabc\n"
+    );
 }
 
 #[test]
@@ -131,7 +134,10 @@ fn damaged_compressed_rtf_is_reported() {
     assert_eq!(decompress_rtf(b"short", NO_LIMIT), Err(RtfError::TooShort(5)));
     let mut unknown = compress_rtf(&input);
     unknown[8..12].copy_from_slice(b"ABCD");
-    assert!(matches!(decompress_rtf(&unknown, NO_LIMIT), Err(RtfError::UnknownType(_))));
+    assert!(matches!(
+        decompress_rtf(&unknown, NO_LIMIT),
+        Err(RtfError::UnknownType(_))
+    ));
 }
 
 #[test]
@@ -226,8 +232,7 @@ pub(super) fn encapsulated_html_rtf() -> String {
 
 pub(super) const ENCAPSULATED_HTML: &str = "<html><head><style>p {margin:0}</style></head><body>\
     <p>請求書はこちら<a href=\"https://evil.example/login\">ログイン</a>&nbsp;あ</p></body></html>";
-pub(super) const ENCAPSULATED_TEXT: &str =
-    "請求書はこちらログイン <https://evil.example/login>\u{A0}あ\n";
+pub(super) const ENCAPSULATED_TEXT: &str = "請求書はこちらログイン <https://evil.example/login>\u{A0}あ\n";
 
 #[test]
 fn fromhtml_is_de_encapsulated() {
@@ -241,7 +246,10 @@ fn fromhtml_is_de_encapsulated() {
 fn message_rtf_bodies_lzfu_mela_and_bad_crc() {
     let rtf = format!("{{\\rtf1\\ansi\\f0 {}\\par}}", rtf_cp932(SUBJECT));
     let base = || MsgBuilder::new().unicode(false).code_page(932).subject("rtf");
-    for bytes in [base().rtf_body(&rtf).build(), base().rtf_body_uncompressed(&rtf).build()] {
+    for bytes in [
+        base().rtf_body(&rtf).build(),
+        base().rtf_body_uncompressed(&rtf).build(),
+    ] {
         let message = parse(&bytes);
         assert_eq!(message.body_rtf.as_deref(), Some(rtf.as_bytes()));
         // No \ansicpg: the message code page decodes the \'hh bytes.

@@ -140,7 +140,11 @@ impl PropSet {
         for (id, prop_type, data) in &self.streams {
             write_stream(cfb, &storage.join(format!("__substg1.0_{id:04X}{prop_type:04X}")), data)?;
         }
-        write_stream(cfb, &storage.join("__properties_version1.0"), &self.properties_stream(header))
+        write_stream(
+            cfb,
+            &storage.join("__properties_version1.0"),
+            &self.properties_stream(header),
+        )
     }
 }
 
