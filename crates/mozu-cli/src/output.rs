@@ -84,7 +84,8 @@ fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
     }
     for u in m.urls.iter().take(10) {
         let defanged = if u.defanged { " (defanged)" } else { "" };
-        field(out, "URL", &format!("{}  [{:?}]{defanged}", u.url, u.location))?;
+        let place = serde_json::to_value(&u.location).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        field(out, "URL", &format!("{}  [{place}]{defanged}", u.url))?;
     }
     if m.urls.len() > 10 {
         field(out, "URL", &format!("… {} more", m.urls.len() - 10))?;

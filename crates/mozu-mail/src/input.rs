@@ -49,7 +49,41 @@ const KNOWN_HEADERS: &[&str] = &[
     "x-received",
     "thread-topic",
     "content-transfer-encoding",
+    "received-spf",
+    "arc-message-signature",
+    "arc-authentication-results",
+    "content-language",
+    "thread-index",
+    "importance",
+    "precedence",
+    "errors-to",
+    "organization",
+    "in-reply-to",
+    "references",
+    "user-agent",
+    "bcc",
+    "auto-submitted",
+    "content-disposition",
+    "domainkey-signature",
+    "priority",
+    "comments",
+    "keywords",
+    "apparently-to",
+    "status",
+    "content-id",
+    "content-description",
+    "disposition-notification-to",
+    "newsgroups",
+    "path",
+    "xref",
+    "nntp-posting-host",
+    "envelope-to",
+    "delivery-date",
 ];
+
+fn is_known(name: &str) -> bool {
+    KNOWN_HEADERS.contains(&name) || name.starts_with("x-") || name.starts_with("list-") || name.starts_with("resent-")
+}
 
 /// Decides what `head` (the first bytes of a file) is.
 pub fn sniff(head: &[u8]) -> InputKind {
@@ -90,11 +124,12 @@ fn mbox_from_line(line: &[u8]) -> bool {
     words >= 3 && !line.contains(&b':') || words >= 4
 }
 
-/// True when the text starts with a header block that names at least one
-/// header a message has.
+/// True when the text starts with a header block whose first field is one
+/// a message has (a text file of `key: value` lines is not mail).
 fn looks_like_headers(text: &[u8]) -> bool {
     let mut known = 0;
     let mut fields = 0;
+    let mut first_unknown = false;
     for line in text.split(|&c| c == b'\n' || c == b'\r').take(200) {
         if line.is_empty() {
             if fields > 0 {
@@ -117,11 +152,19 @@ fn looks_like_headers(text: &[u8]) -> bool {
         }
         fields += 1;
         let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
-        if KNOWN_HEADERS.contains(&lower.as_str()) || lower.starts_with("x-") {
+        if is_known(&lower) {
             known += 1;
+        } else if fields == 1 {
+            first_unknown = true;
         }
     }
-    known > 0
+    // A damaged first line (`eturn-path:`) is tolerated when most of the
+    // block is made of real header names.
+    if first_unknown {
+        known >= 3 && known * 2 >= fields
+    } else {
+        known > 0
+    }
 }
 
 /// One message out of an mbox.
@@ -257,6 +300,8 @@ mod tests {
         assert_eq!(sniff(b"{\"a\": 1}"), InputKind::NotMail);
         assert_eq!(sniff(b"22\n"), InputKind::NotMail);
         assert_eq!(sniff(b""), InputKind::NotMail);
+        assert_eq!(sniff(b"code_page: 932\nsubject: x\nsender: y\n"), InputKind::NotMail);
+        assert_eq!(sniff(b"Newsgroups: a.b\nPath: x\nFrom: a@b\n\nbody"), InputKind::Eml);
         assert_eq!(sniff(b"From: a@b.example\nSubject: hi\n\nx"), InputKind::Eml);
     }
 

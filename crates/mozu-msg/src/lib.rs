@@ -4,7 +4,9 @@
 //! Compound File Binary (CFB) container holding MAPI properties
 //! ([MS-OXMSG]). This crate turns one into an [`OutlookMessage`]: subject,
 //! sender, recipients, the original RFC 5322 transport headers, the text /
-//! HTML / RTF bodies, attachments and embedded `.msg` attachments.
+//! HTML / RTF bodies, attachments and embedded `.msg` attachments, each of
+//! the latter both parsed and re-written as a standalone `.msg` file
+//! ([`MsgAttachment::embedded_raw`]).
 //!
 //! Unlike general-purpose readers it never drops a property it was asked
 //! for: 8-bit (`PT_STRING8`) strings are decoded with the message code page
@@ -33,6 +35,7 @@ pub mod codepage;
 mod message;
 mod model;
 pub mod rtf;
+mod standalone;
 #[cfg(test)]
 mod tests;
 #[cfg(any(test, feature = "writer"))]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::cfbread::props::{PropReader, PropertyBag, PropsHeader};
 use crate::cfbread::{CfbReader, Child, Warnings};
 use crate::codepage::encoding_for_code_page;
+use crate::standalone::StandaloneWriter;
 use crate::model::{ATTACH_BY_VALUE, ATTACH_EMBEDDED_MSG, ATTACH_OLE};
 use crate::{Limits, MsgAttachment, MsgError, OutlookMessage, Recipient, RecipientKind, body};
 
@@ -31,7 +32,7 @@ pub(crate) fn read_message_tree(bytes: &[u8], limits: &Limits) -> Result<Outlook
 
     // Parents always enter the arena before their children, so folding the
     // arena from the back attaches every child after its own children.
-    let mut arena: Vec<(OutlookMessage, Option<(usize, usize)>)> = Vec::new();
+    let mut arena: Vec<ReadMessage> = Vec::new();
     let mut work = vec![PendingMessage {
         storage: PathBuf::from("/"),
         depth: 0,
@@ -40,34 +41,76 @@ pub(crate) fn read_message_tree(bytes: &[u8], limits: &Limits) -> Result<Outlook
     }];
     while let Some(pending) = work.pop() {
         let index = arena.len();
-        let (message, embedded) = read_one_message(&mut reader, &pending);
-        for (attachment_index, storage) in embedded {
+        let (message, warnings, embedded) = read_one_message(&mut reader, &pending);
+        for (attachment_index, storage) in &embedded {
             work.push(PendingMessage {
-                storage,
+                storage: storage.clone(),
                 depth: pending.depth + 1,
                 inherited_code_page: message.code_page,
-                parent: Some((index, attachment_index)),
+                parent: Some((index, *attachment_index)),
             });
         }
-        arena.push((message, pending.parent));
+        arena.push(ReadMessage {
+            message,
+            warnings,
+            embedded,
+            parent: pending.parent,
+        });
     }
-    while arena.len() > 1 {
-        let Some((child, parent)) = arena.pop() else {
+    // Copies come after parsing so that parsing has the first call on the
+    // read budget.
+    let mut standalone = StandaloneWriter::default();
+    for read in &mut arena {
+        for (attachment_index, storage) in &read.embedded {
+            let Some(attachment) = read.message.attachments.get_mut(*attachment_index) else {
+                continue;
+            };
+            match standalone.write(&mut reader, storage) {
+                Ok(bytes) => attachment.embedded_raw = Some(bytes),
+                Err(why) => read.warnings.push(format!(
+                    "attachment {attachment_index}: embedded message not re-written as a standalone .msg: {why}"
+                )),
+            }
+        }
+    }
+    let mut done: Vec<(OutlookMessage, Option<(usize, usize)>)> = arena
+        .into_iter()
+        .map(|mut read| {
+            read.message.warnings = read.warnings.finish();
+            (read.message, read.parent)
+        })
+        .collect();
+    while done.len() > 1 {
+        let Some((child, parent)) = done.pop() else {
             break;
         };
         if let Some((parent_index, attachment_index)) = parent
-            && let Some((parent_message, _)) = arena.get_mut(parent_index)
+            && let Some((parent_message, _)) = done.get_mut(parent_index)
             && let Some(attachment) = parent_message.attachments.get_mut(attachment_index)
         {
             attachment.embedded = Some(Box::new(child));
         }
     }
-    arena.pop().map(|(message, _)| message).ok_or(MsgError::NotMsg)
+    done.pop().map(|(message, _)| message).ok_or(MsgError::NotMsg)
 }
 
-/// Reads one message storage. Returns the message and the embedded-message
-/// storages still to read, with the index of the attachment each belongs to.
-fn read_one_message(reader: &mut CfbReader<'_>, pending: &PendingMessage) -> (OutlookMessage, Vec<(usize, PathBuf)>) {
+/// One message read from the tree, before its warnings are finished.
+struct ReadMessage {
+    message: OutlookMessage,
+    warnings: Warnings,
+    /// (index of the attachment, embedded message storage) still to copy.
+    embedded: Vec<(usize, PathBuf)>,
+    /// (index of the parent in the arena, index of the attachment).
+    parent: Option<(usize, usize)>,
+}
+
+/// Reads one message storage. Returns the message, its warnings so far and
+/// the embedded-message storages still to read, with the index of the
+/// attachment each belongs to.
+fn read_one_message(
+    reader: &mut CfbReader<'_>,
+    pending: &PendingMessage,
+) -> (OutlookMessage, Warnings, Vec<(usize, PathBuf)>) {
     let mut warnings = Warnings::default();
     let children = reader.children(&pending.storage, &mut warnings);
     let header = if pending.depth == 0 {
@@ -107,8 +150,7 @@ fn read_one_message(reader: &mut CfbReader<'_>, pending: &PendingMessage) -> (Ou
     if guessed {
         warnings.push("no usable code page; 8-bit strings decoded by guessing the encoding");
     }
-    message.warnings = warnings.finish();
-    (message, embedded)
+    (message, warnings, embedded)
 }
 
 /// `PR_MESSAGE_CODEPAGE`, else `PR_INTERNET_CPID`, else the parent's;
@@ -245,6 +287,7 @@ impl AttachContext<'_, '_> {
             method,
             data: props.binary(0x3701).unwrap_or_default(),
             embedded: None,
+            embedded_raw: None,
             name,
         };
         let nested = self.nested_message(&bag, method, &attachment, &label);

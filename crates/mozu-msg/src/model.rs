@@ -152,6 +152,20 @@ pub struct MsgAttachment {
     pub data: Vec<u8>,
     /// The embedded message for method 5, when within the nesting limit.
     pub embedded: Option<Box<OutlookMessage>>,
+    /// The embedded message re-written as a standalone `.msg` file, as
+    /// Outlook's "Save As" on the attached message does: the storage's
+    /// streams and sub-storages under a new root, the top-level
+    /// `__nameid_version1.0` added when the storage lacks one, and the
+    /// 32-byte top-level `__properties_version1.0` header.
+    ///
+    /// Present whenever [`embedded`](Self::embedded) is, unless the copy
+    /// could not be made completely (limits reached, unreadable streams,
+    /// nesting deeper than [`Limits::max_embed_depth`](crate::Limits)); the
+    /// reason is then in the warnings of the message holding the
+    /// attachment. The bytes depend only on the input file, so their hash
+    /// is stable; the CFB layout (sector order, directory order) is this
+    /// crate's, so it need not match a file Outlook itself saved.
+    pub embedded_raw: Option<Vec<u8>>,
 }
 
 /// `PR_ATTACH_METHOD` value for a by-value attachment.

@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::{Limits, MsgError};
 
+/// Budget charged for every directory entry listed, so that the total work
+/// stays bounded even for files made of empty entries.
+const ENTRY_COST: usize = 128;
+
 /// Most warnings kept per message; the rest are counted in a final warning.
 const MAX_WARNINGS_PER_MESSAGE: usize = 200;
 
@@ -89,10 +93,9 @@ impl<'a> CfbReader<'a> {
             .any(|entry| entry.name() == props::PROPERTIES_STREAM || props::parse_substg_name(entry.name()).is_some())
     }
 
-    /// The direct children of a storage. Each listed entry costs a little
-    /// budget so that the total work stays bounded even for empty entries.
+    /// The direct children of a storage; each listed entry costs
+    /// `ENTRY_COST` of the budget.
     pub(crate) fn children(&mut self, storage: &Path, warnings: &mut Warnings) -> Vec<Child> {
-        const ENTRY_COST: usize = 128;
         let entries = match self.cfb.read_storage(storage) {
             Ok(entries) => entries,
             Err(err) => {
@@ -120,6 +123,65 @@ impl<'a> CfbReader<'a> {
             });
         }
         children
+    }
+
+    /// The CFB version of the container (sector size).
+    pub(crate) fn version(&self) -> cfb::Version {
+        self.cfb.version()
+    }
+
+    /// Metadata of one storage or stream; `None` when it does not exist.
+    pub(crate) fn entry(&self, path: &Path) -> Option<cfb::Entry> {
+        self.cfb.entry(path).ok()
+    }
+
+    /// Every entry of a storage with its metadata, for copying. Unlike
+    /// [`children`](Self::children) an incomplete listing is an error, since
+    /// a copy missing entries would be wrong rather than merely partial.
+    pub(crate) fn all_entries(&mut self, storage: &Path) -> Result<Vec<cfb::Entry>, String> {
+        let entries = self
+            .cfb
+            .read_storage(storage)
+            .map_err(|err| format!("storage {} cannot be listed: {err}", storage.display()))?;
+        let mut listed = Vec::new();
+        for entry in entries {
+            if self.budget.remaining() < ENTRY_COST {
+                return Err(self.exhausted());
+            }
+            self.budget.spend(ENTRY_COST);
+            listed.push(entry);
+        }
+        Ok(listed)
+    }
+
+    /// The whole of one stream, for copying: an error rather than a
+    /// truncated copy when it is longer than `cap` or the remaining budget,
+    /// or cannot be read to its declared length.
+    pub(crate) fn whole_stream(&mut self, entry: &cfb::Entry, cap: usize) -> Result<Vec<u8>, String> {
+        let path = entry.path();
+        let len = usize::try_from(entry.len()).unwrap_or(usize::MAX);
+        if len > self.budget.remaining() {
+            return Err(self.exhausted());
+        }
+        if len > cap {
+            return Err(format!("stream {} of {len} bytes is over the {cap}-byte limit", path.display()));
+        }
+        let stream = self
+            .cfb
+            .open_stream(path)
+            .map_err(|err| format!("stream {} cannot be opened: {err}", path.display()))?;
+        let mut data = Vec::new();
+        let read = stream.take(entry.len()).read_to_end(&mut data);
+        self.budget.spend(data.len());
+        match read {
+            Ok(_) if data.len() == len => Ok(data),
+            Ok(_) => Err(format!("stream {} ends after {} of {len} bytes", path.display(), data.len())),
+            Err(err) => Err(format!("stream {} read error after {} bytes: {err}", path.display(), data.len())),
+        }
+    }
+
+    fn exhausted(&self) -> String {
+        format!("total read budget of {} bytes exhausted", self.limits.max_total_bytes)
     }
 
     /// Reads one stream, capped at the per-property limit and the remaining

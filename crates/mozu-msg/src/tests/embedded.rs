@@ -79,8 +79,13 @@ fn deep_chain_stops_at_the_depth_limit_with_a_warning() {
     assert_eq!(stub.name.as_deref(), Some("level 9"));
     assert!(current.warnings.iter().any(|w| w.contains("exceeds the limit")));
     let all = message.all_warnings();
-    assert_eq!(all.len(), 1, "{all:?}");
-    assert!(all[0].starts_with("attachment 0 > attachment 0 > "));
+    let (copies, parse): (Vec<&String>, Vec<&String>) = all.iter().partition(|w| w.contains("standalone"));
+    assert_eq!(parse.len(), 1, "{all:?}");
+    assert!(parse[0].starts_with("attachment 0 > attachment 0 > "));
+    // Every parsed level holds more than MAX_EMBED_DEPTH levels below it,
+    // so none is re-written, and each says so.
+    assert_eq!(copies.len(), MAX_EMBED_DEPTH, "{all:?}");
+    assert!(copies.iter().all(|w| w.contains("more than 8 levels deep")));
 }
 
 #[test]
@@ -93,7 +98,14 @@ fn custom_depth_limit_and_zero_depth() {
         };
         let message = parse_msg(&bytes, &limits).unwrap_or_default();
         assert_eq!(message.embed_depth(), max_embed_depth);
-        assert_eq!(message.all_warnings().len(), 1);
+        let all = message.all_warnings();
+        let not_parsed = all.iter().filter(|w| w.contains("not parsed")).count();
+        assert_eq!(not_parsed, 1, "{all:?}");
+        // Only the first level holds more levels (4) than the limit allows;
+        // the levels below it are re-written.
+        let not_copied = all.iter().filter(|w| w.contains("standalone")).count();
+        assert_eq!(not_copied, usize::from(max_embed_depth > 0), "{all:?}");
+        assert_eq!(all.len(), not_parsed + not_copied);
     }
 }
 
