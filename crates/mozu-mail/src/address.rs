@@ -206,3 +206,45 @@ fn trim(v: &[u8]) -> &[u8] {
         .map_or(start, |e| e + 1);
     &v[start..end]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &[u8]) -> Vec<Address> {
+        parse_address_list(raw, None).addresses
+    }
+
+    #[test]
+    fn forms() {
+        let a = parse(b"\"Yamada, Taro\" <taro@Example.CO.JP>, hanako@example.jp (Hanako), undisclosed-recipients:;");
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].name.as_deref(), Some("Yamada, Taro"));
+        assert_eq!(a[0].domain.as_deref(), Some("example.co.jp"));
+        assert_eq!(a[0].registrable_domain.as_deref(), Some("example.co.jp"));
+        assert_eq!(a[1].name.as_deref(), Some("Hanako"));
+        let g = parse(b"team: a@x.example, b@y.example;");
+        assert_eq!(g.len(), 2);
+        assert_eq!(parse(b"MAILER-DAEMON")[0].address.as_deref(), Some("MAILER-DAEMON"));
+        assert!(parse(b"").is_empty());
+    }
+
+    #[test]
+    fn raw_iso2022jp_name_with_special_bytes() {
+        // 「（株）」 in JIS holds `(` `,` and `<`-like bytes inside the escape run.
+        let mut raw = b"\x1b$B!J3t!K!\"!c\x1b(B <kabu@example.jp>".to_vec();
+        raw.extend_from_slice(b", other@example.jp");
+        let a = parse(&raw);
+        assert_eq!(a.len(), 2, "{a:?}");
+        assert_eq!(a[0].name.as_deref(), Some("（株）、＜"));
+        assert_eq!(a[0].address.as_deref(), Some("kabu@example.jp"));
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        for raw in [&b"<<<<"[..], b"((((((((", b"\"unterminated", b"\x1b$B", b"a@b,,,,;;;::", b"<@a,@b:user@host>"] {
+            let _ = parse(raw);
+        }
+        assert_eq!(parse(b"<@a,@b:user@host>")[0].address.as_deref(), Some("user@host"));
+    }
+}

@@ -213,3 +213,21 @@ fn split_params(raw: &[u8]) -> Vec<Vec<u8>> {
     items.push(cur);
     items
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc2231_and_plain_parameters() {
+        let h = MimeHeader::parse(b"attachment;\r\n filename*0*=ISO-2022-JP''%1B%24B%40A5a%3Dq%1B%28B.pdf");
+        assert_eq!(h.value, "attachment");
+        assert_eq!(h.param("filename", None).unwrap().text, "請求書.pdf");
+        let h = MimeHeader::parse(b"text/plain; charset=\"Shift_JIS\"; format=flowed (comment)");
+        assert_eq!(h.value, "text/plain");
+        assert_eq!(h.param("charset", None).unwrap().text, "Shift_JIS");
+        assert!(h.param("name", None).is_none());
+        let h = MimeHeader::parse(b"application/pdf; name*=utf-8''%E2%80%AEfdp.exe");
+        assert_eq!(h.param("name", None).unwrap().text, "\u{202e}fdp.exe");
+    }
+}
