@@ -84,7 +84,10 @@ fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
     }
     for u in m.urls.iter().take(10) {
         let defanged = if u.defanged { " (defanged)" } else { "" };
-        let place = serde_json::to_value(&u.location).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let place = serde_json::to_value(&u.location)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         field(out, "URL", &format!("{}  [{place}]{defanged}", u.url))?;
     }
     if m.urls.len() > 10 {

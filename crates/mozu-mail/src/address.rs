@@ -37,7 +37,7 @@ struct Mailbox {
 pub fn parse_address_list(raw: &[u8], hint: Option<&'static Encoding>) -> AddressList {
     let raw = rfc2047::unfold(&raw[..raw.len().min(rfc2047::MAX_HEADER_DECODE_BYTES)]);
     let mut list = AddressList::default();
-    for mailbox in tokenize(&raw) {
+    for mailbox in merge_split_names(tokenize(&raw)) {
         if list.addresses.len() >= MAX_ADDRESSES {
             list.truncated = true;
             break;
@@ -94,6 +94,30 @@ fn tokenize(raw: &[u8]) -> Vec<Mailbox> {
         i += 1;
     }
     out.push(cur);
+    out
+}
+
+/// `From: Facebook ,_<evil@example.com>`: a display name cut by a bare
+/// comma is a spoofing trick; mail clients show the whole text as the name
+/// of the one real mailbox, and so does mozu.
+fn merge_split_names(list: Vec<Mailbox>) -> Vec<Mailbox> {
+    let mut out: Vec<Mailbox> = Vec::with_capacity(list.len());
+    let mut pending: Option<Vec<u8>> = None;
+    let mut iter = list.into_iter().peekable();
+    while let Some(mut mb) = iter.next() {
+        if let Some(prefix) = pending.take() {
+            let mut phrase = prefix;
+            phrase.push(b',');
+            phrase.extend_from_slice(&mb.phrase);
+            mb.phrase = phrase;
+        }
+        let bare_name = mb.angle.is_none() && !mb.phrase.contains(&b'@') && !trim(&mb.phrase).is_empty();
+        if bare_name && iter.peek().is_some_and(|next| next.angle.is_some()) {
+            pending = Some(mb.phrase);
+            continue;
+        }
+        out.push(mb);
+    }
     out
 }
 
@@ -230,6 +254,15 @@ mod tests {
     }
 
     #[test]
+    fn comma_split_display_name_is_one_mailbox() {
+        let a = parse(b"Facebook ,_<gatmu@yua1ekvi1o.com>");
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].name.as_deref(), Some("Facebook ,_"));
+        assert_eq!(a[0].address.as_deref(), Some("gatmu@yua1ekvi1o.com"));
+        assert_eq!(parse(b"postmaster, a@b.example").len(), 2);
+    }
+
+    #[test]
     fn raw_iso2022jp_name_with_special_bytes() {
         // 「（株）」 in JIS holds `(` `,` and `<`-like bytes inside the escape run.
         let mut raw = b"\x1b$B!J3t!K!\"!c\x1b(B <kabu@example.jp>".to_vec();
@@ -242,7 +275,14 @@ mod tests {
 
     #[test]
     fn hostile_inputs_do_not_panic() {
-        for raw in [&b"<<<<"[..], b"((((((((", b"\"unterminated", b"\x1b$B", b"a@b,,,,;;;::", b"<@a,@b:user@host>"] {
+        for raw in [
+            &b"<<<<"[..],
+            b"((((((((",
+            b"\"unterminated",
+            b"\x1b$B",
+            b"a@b,,,,;;;::",
+            b"<@a,@b:user@host>",
+        ] {
             let _ = parse(raw);
         }
         assert_eq!(parse(b"<@a,@b:user@host>")[0].address.as_deref(), Some("user@host"));

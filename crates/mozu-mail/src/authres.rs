@@ -13,13 +13,19 @@ pub const MAX_PROPERTIES: usize = 32;
 /// message's `Authentication-Results` headers (0 = topmost).
 pub fn parse(value: &str, header_index: u32) -> Vec<AuthResult> {
     let stripped = strip_comments(value);
-    let mut clauses = split_outside_quotes(&stripped, ';').into_iter();
-    let authserv_id = clauses
-        .next()
-        .and_then(|first| first.split_whitespace().next().map(str::to_owned))
-        .filter(|id| !id.contains('='));
+    let mut clauses = split_outside_quotes(&stripped, ';');
+    // Exchange Online omits the authserv-id: the first clause is a result.
+    let first_is_result = clauses
+        .first()
+        .and_then(|c| c.split_whitespace().next())
+        .is_some_and(|w| w.contains('='));
+    let authserv_id = if first_is_result || clauses.is_empty() {
+        None
+    } else {
+        clauses.remove(0).split_whitespace().next().map(str::to_owned)
+    };
     let mut out = Vec::new();
-    for clause in clauses.take(MAX_CLAUSES) {
+    for clause in clauses.into_iter().take(MAX_CLAUSES) {
         let tokens = tokens(&clause);
         let mut it = tokens.into_iter();
         let Some((method, result)) = it.next() else { continue };
@@ -190,6 +196,18 @@ mod tests {
         assert_eq!(s.spf.as_deref(), Some("softfail"));
         assert_eq!(s.dmarc.as_deref(), Some("fail"));
         assert_eq!(s.dkim.as_deref(), Some("pass"));
+    }
+
+    #[test]
+    fn exchange_online_without_authserv_id() {
+        let v = "spf=none (sender IP is 188.93.118.71)\r\n smtp.mailfrom=musdelatined.co.uk; dkim=none (message not signed)\r\n header.d=none;dmarc=none action=none header.from=yua1ekvi1o.com;compauth=fail\r\n reason=001";
+        let r = parse(v, 0);
+        assert_eq!(r[0].method, "spf");
+        assert_eq!(r[0].authserv_id, None);
+        assert_eq!(r[0].properties["smtp.mailfrom"], "musdelatined.co.uk");
+        assert_eq!(r[2].properties["header.from"], "yua1ekvi1o.com");
+        assert_eq!(r[3].method, "compauth");
+        assert_eq!(r[3].reason.as_deref(), Some("001"));
     }
 
     #[test]

@@ -73,9 +73,7 @@ impl IndicatorInput {
                     Some(inner_name) => format!("{name}/{inner_name}"),
                     None => name.clone(),
                 });
-                if !set.urls.iter().any(|u| u.url == url.url && u.artifact == url.artifact) {
-                    set.urls.push(url);
-                }
+                set.add_url_indicator(url);
             }
             set.domains.extend(inner.domains);
             set.ips.extend(inner.ips);

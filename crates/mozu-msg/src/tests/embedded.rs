@@ -52,7 +52,7 @@ fn embedded_ansi_message_inherits_the_parent_code_page() {
 }
 
 /// A chain of `levels` messages, each embedding the next.
-fn chain(levels: usize) -> Vec<u8> {
+pub(super) fn chain(levels: usize) -> Vec<u8> {
     let mut builder = MsgBuilder::new().subject(format!("level {levels}"));
     for level in (0..levels).rev() {
         builder = MsgBuilder::new().subject(format!("level {level}")).embed(builder);

@@ -6,6 +6,7 @@ mod golden;
 mod hostile;
 mod japanese;
 mod rtf;
+mod standalone;
 
 use crate::writer::MsgBuilder;
 use crate::{Limits, OutlookMessage};
