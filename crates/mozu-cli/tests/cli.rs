@@ -1,0 +1,114 @@
+//! The `mozu` binary end to end: output, exit status, stdin, errors.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn mozu() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mozu"));
+    cmd.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    cmd
+}
+
+fn lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+#[test]
+fn scans_testdata_as_jsonl() {
+    let out = mozu()
+        .args(["mail", "scan", "testdata/mail", "testdata/msg"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let records = lines(&out.stdout);
+    let eml = std::fs::read_dir("../../testdata/mail")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .count();
+    let msg = std::fs::read_dir("../../testdata/msg")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "msg"))
+        .count();
+    assert!(eml > 20 && msg >= 3);
+    assert_eq!(records.len(), eml + msg);
+    assert!(records.iter().all(|r| r["type"] == "message"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("skipped (not mail)"), "{stderr}");
+    // Walk order is stable: sorted paths, goldens (.json) skipped.
+    let paths: Vec<&str> = records.iter().map(|r| r["source"]["path"].as_str().unwrap()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+}
+
+#[test]
+fn unreadable_input_gives_error_record_and_exit_1() {
+    let out = mozu()
+        .args([
+            "mail",
+            "scan",
+            "testdata/mail/seed004-defanged-ioc.eml",
+            "no/such/file.eml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let records = lines(&out.stdout);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["type"], "message");
+    assert_eq!(records[1]["type"], "error");
+    assert_eq!(records[1]["kind"], "io");
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let out = mozu().args(["mail", "scan"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = mozu().args(["mail", "scan", "--format", "xml", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn reads_one_message_from_stdin_and_prints_a_table() {
+    let mut child = mozu()
+        .args(["mail", "scan", "--format", "table", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let raw = std::fs::read("../../testdata/mail/seed000-ict-isac-spoof.eml").unwrap();
+    child.stdin.take().unwrap().write_all(&raw).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("一般社団法人ICT-ISAC セキュリティ本部 <ict-isac@sigaint.org>"),
+        "{text}"
+    );
+    assert!(text.contains("── -"));
+}
+
+#[test]
+fn mbox_records_carry_their_index() {
+    let dir = std::env::temp_dir().join(format!("mozu-cli-mbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mbox = dir.join("box");
+    std::fs::write(
+        &mbox,
+        b"From a Mon Jan  1 00:00:00 2024\nSubject: one\n\nx\n\nFrom b Mon Jan  1 00:00:00 2024\nSubject: two\n\ny\n",
+    )
+    .unwrap();
+    let out = mozu().args(["mail", "scan", "-j", "2"]).arg(&dir).output().unwrap();
+    let records = lines(&out.stdout);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1]["source"]["index"], 1);
+    assert_eq!(records[1]["subject"], "two");
+    assert_eq!(records[1]["source"]["format"], "mbox");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
