@@ -121,7 +121,7 @@ fn attachments(msg: &OutlookMessage, rec: &mut MessageRecord, limits: &Limits, i
             let text = crate::charset::decode(&att.data, None, None).text;
             input.attachment_texts.push((label.clone(), text));
         }
-        let bytes: &[u8] = &att.data;
+        let bytes: &[u8] = att.embedded_raw.as_deref().unwrap_or(&att.data);
         rec.attachments.push(Attachment {
             name: att.name.clone(),
             content_type: att.mime_type.clone().map(|m| m.to_ascii_lowercase()),

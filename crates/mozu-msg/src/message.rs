@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use crate::cfbread::props::{PropReader, PropertyBag, PropsHeader};
 use crate::cfbread::{CfbReader, Child, Warnings};
 use crate::codepage::encoding_for_code_page;
-use crate::standalone::StandaloneWriter;
 use crate::model::{ATTACH_BY_VALUE, ATTACH_EMBEDDED_MSG, ATTACH_OLE};
+use crate::standalone::StandaloneWriter;
 use crate::{Limits, MsgAttachment, MsgError, OutlookMessage, Recipient, RecipientKind, body};
 
 const RECIP_PREFIX: &str = "__recip_version1.0_#";

@@ -266,3 +266,38 @@ fn write_cfb(
     out.flush()?;
     Ok(out.into_inner().into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_header_conversion() {
+        let mut embedded: Vec<u8> = vec![0; 8];
+        for value in [2u32, 3, 2, 3] {
+            embedded.extend_from_slice(&value.to_le_bytes());
+        }
+        let entry = [0x03, 0x00, 0xFD, 0x3F, 6, 0, 0, 0, 0xA4, 0x03, 0, 0, 0, 0, 0, 0];
+        embedded.extend_from_slice(&entry);
+        let Ok(top) = top_level_properties(embedded.clone()) else {
+            panic!("24-byte header not converted");
+        };
+        assert_eq!(top.len(), 32 + 16);
+        assert_eq!(top[..24], embedded[..24]);
+        assert_eq!(top[24..32], [0; 8]);
+        assert_eq!(top[32..], entry);
+        // Already top-level (some writers): kept; neither form: refused.
+        assert_eq!(top_level_properties(top.clone()).ok(), Some(top));
+        assert!(top_level_properties(vec![0; 21]).is_err());
+        assert!(top_level_properties(vec![0; 16]).is_err());
+        assert_eq!(top_level_properties(vec![0; 24]).map(|t| t.len()), Ok(32));
+    }
+
+    #[test]
+    fn only_plain_names_are_copied() {
+        assert!(is_plain_name("__substg1.0_0037001F"));
+        for name in ["", ".", "..", "a/b", "a\\b", "/"] {
+            assert!(!is_plain_name(name), "{name:?}");
+        }
+    }
+}

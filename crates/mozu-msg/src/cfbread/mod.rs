@@ -164,7 +164,10 @@ impl<'a> CfbReader<'a> {
             return Err(self.exhausted());
         }
         if len > cap {
-            return Err(format!("stream {} of {len} bytes is over the {cap}-byte limit", path.display()));
+            return Err(format!(
+                "stream {} of {len} bytes is over the {cap}-byte limit",
+                path.display()
+            ));
         }
         let stream = self
             .cfb
@@ -175,8 +178,16 @@ impl<'a> CfbReader<'a> {
         self.budget.spend(data.len());
         match read {
             Ok(_) if data.len() == len => Ok(data),
-            Ok(_) => Err(format!("stream {} ends after {} of {len} bytes", path.display(), data.len())),
-            Err(err) => Err(format!("stream {} read error after {} bytes: {err}", path.display(), data.len())),
+            Ok(_) => Err(format!(
+                "stream {} ends after {} of {len} bytes",
+                path.display(),
+                data.len()
+            )),
+            Err(err) => Err(format!(
+                "stream {} read error after {} bytes: {err}",
+                path.display(),
+                data.len()
+            )),
         }
     }
 

@@ -172,13 +172,20 @@ fn thousands_of_mutations_never_panic() {
     let limits = Limits::default();
     let mut cases = 0;
     let mut parsed = 0;
+    let mut rewritten = 0;
     for _ in 0..runs {
         let mut bytes = fixture.clone();
         for _ in 0..1 + rng.below(3) {
             mutate(&mut rng, &mut bytes);
         }
-        if parse_msg_unguarded(&bytes, &limits).is_ok() {
+        if let Ok(message) = parse_msg_unguarded(&bytes, &limits) {
             parsed += 1;
+            // A standalone file re-written from damaged input is still read
+            // without panicking.
+            for raw in message.attachments.iter().filter_map(|a| a.embedded_raw.as_deref()) {
+                let _ = parse_msg_unguarded(raw, &limits);
+                rewritten += 1;
+            }
         }
         cases += 1;
     }
@@ -186,4 +193,5 @@ fn thousands_of_mutations_never_panic() {
     assert!(cases > 0);
     // Most single mutations leave a readable container.
     assert!(parsed > 0);
+    assert!(rewritten > 0);
 }
