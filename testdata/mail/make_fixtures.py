@@ -130,3 +130,10 @@ write("seed000-ict-isac-spoof.eml", [b"Return-Path: <ict-isac@sigaint.org>",
       iso2022(seed_body), b"text/plain; charset=ISO-2022-JP")
 write("seed004-defanged-ioc.eml", BASE + [b"From: JPCERT-like <alerts@example.org>", b"Subject: IOC share"],
       b"Payload URL: hxxp://abbeykurtz[.]com/VZZQNZJIZD9113942\r\nC2: 203.0.113[.]45 and evil(.)example{.}net\r\n", b"text/plain; charset=us-ascii")
+
+# 8. Half-width kana in the CP50222 (SO/SI) and JIS8 (raw 0xA1-0xDF) forms.
+kana = "ｾｷｭﾘﾃｨ".encode("cp932")
+so_si = b"\x1b$B" + iso2022("注意")[3:-3] + b"\x1b(B" + b"\x0e" + bytes(c - 0x80 for c in kana) + b"\x0f" + b" OK"
+jis8 = b"\x1b$B" + iso2022("注意")[3:-3] + b"\x1b(B" + kana + b" OK"
+write("halfwidth-kana-cp50222-so-si.eml", BASE + [b"From: a@example.jp", b"Subject: " + bword("CP50222", so_si)], so_si + b"\r\n", b"text/plain; charset=CP50222")
+write("halfwidth-kana-jis8.eml", BASE + [b"From: a@example.jp", b"Subject: " + bword("ISO-2022-JP", jis8)], jis8 + b"\r\n", b"text/plain; charset=ISO-2022-JP")

@@ -197,12 +197,59 @@ pub fn decode(bytes: &[u8], label: Option<&str>, hint: Option<&'static Encoding>
 pub fn strict(bytes: &[u8], enc: &'static Encoding) -> Option<String> {
     if enc == ISO_2022_JP {
         let bytes = collapse_escapes(bytes);
+        if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(&bytes) {
+            return Some(text.into_owned());
+        }
+        let fixed = jis_kana_to_escapes(&bytes)?;
         return enc
-            .decode_without_bom_handling_and_without_replacement(&bytes)
+            .decode_without_bom_handling_and_without_replacement(&collapse_escapes(&fixed))
             .map(|c| c.into_owned());
     }
     enc.decode_without_bom_handling_and_without_replacement(bytes)
         .map(|c| c.into_owned())
+}
+
+/// Rewrites the half-width kana forms of CP50222 (SO … SI) and of "JIS8"
+/// mailers (raw bytes 0xA1–0xDF between escapes) into the `ESC ( I` form
+/// the WHATWG decoder reads. `None` when the bytes hold neither, or hold
+/// other 8-bit bytes (then they are not ISO-2022-JP at all).
+fn jis_kana_to_escapes(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.iter().any(|&b| b == 0x0e || b == 0x0f || (0xa1..=0xdf).contains(&b)) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 16);
+    let mut mode: &[u8] = b"\x1b(B";
+    let mut in_so = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(len) = escape_len(&bytes[i..]) {
+            mode = &bytes[i..i + len];
+            out.extend_from_slice(mode);
+            i += len;
+            continue;
+        }
+        match b {
+            0x0e => {
+                in_so = true;
+                out.extend_from_slice(b"\x1b(I");
+            }
+            0x0f => {
+                in_so = false;
+                out.extend_from_slice(mode);
+            }
+            0x21..=0x5f if in_so => out.push(b),
+            0xa1..=0xdf => {
+                out.extend_from_slice(b"\x1b(I");
+                out.push(b - 0x80);
+                out.extend_from_slice(if in_so { b"\x1b(I" } else { mode });
+            }
+            0x80..=0xff => return None,
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    Some(out)
 }
 
 /// Length of the ISO-2022-JP escape sequence at the start of `b`, if any.

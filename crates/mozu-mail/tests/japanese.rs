@@ -143,6 +143,16 @@ fn nec_special_characters_and_halfwidth_kana() {
 }
 
 #[test]
+fn halfwidth_kana_in_so_si_and_jis8_forms() {
+    for name in ["halfwidth-kana-cp50222-so-si", "halfwidth-kana-jis8"] {
+        let r = rec(name);
+        assert_eq!(r.subject.as_deref(), Some("注意ｾｷｭﾘﾃｨ OK"), "{name}");
+        assert_eq!(r.text.as_deref().map(str::trim_end), Some("注意ｾｷｭﾘﾃｨ OK"), "{name}");
+        assert_clean(&r);
+    }
+}
+
+#[test]
 fn seed_000_spoof_as_received() {
     let r = rec("seed000-ict-isac-spoof");
     let from = r.from.as_ref().unwrap();
