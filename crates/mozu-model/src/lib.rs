@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 mod address;
+mod artifact;
 mod attachment;
 mod auth;
 mod finding;
@@ -23,6 +24,10 @@ mod record;
 mod warning;
 
 pub use address::Address;
+pub use artifact::{
+    ArchiveInfo, Artifact, ArtifactDetails, Encryption, LnkInfo, MailInfo, OfficeInfo, PdfInfo, PeInfo, ScriptInfo,
+    VbaModule,
+};
 pub use attachment::Attachment;
 pub use auth::{AuthResult, AuthSummary};
 pub use finding::{Evidence, Finding, Severity};
