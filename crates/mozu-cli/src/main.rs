@@ -1,5 +1,6 @@
 //! `mozu`: malspam triage for SOC and CSIRT analysts.
 
+mod file_scan;
 mod output;
 mod scan;
 
@@ -22,6 +23,55 @@ enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Work with loose files (attachments saved to disk, samples).
+    File {
+        #[command(subcommand)]
+        command: FileCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FileCommand {
+    /// Analyse files (archives unpacked, documents, scripts, shortcuts,
+    /// executables): one record per file with its artifact tree.
+    Scan(FileScanArgs),
+}
+
+/// Options of the attachment analyser, shared by `mail scan` and `file scan`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ArtifactArgs {
+    /// Write every unpacked artifact into DIR as <sha256>.bin (no execute
+    /// bits) with DIR/index.jsonl mapping them to their tree paths.
+    #[arg(long, value_name = "DIR")]
+    pub extract_dir: Option<std::path::PathBuf>,
+    /// Also try this password on encrypted archives (repeatable).
+    #[arg(long = "password", value_name = "PW")]
+    pub passwords: Vec<String>,
+    /// Maximum nesting depth of the artifact tree.
+    #[arg(long, default_value_t = 8)]
+    pub max_depth: u32,
+    /// Maximum bytes unpacked per attachment tree (MiB).
+    #[arg(long, default_value_t = 256)]
+    pub max_expanded_mib: u64,
+}
+
+/// Arguments of `mozu file scan`.
+#[derive(clap::Args, Debug)]
+pub struct FileScanArgs {
+    /// Files or directories to analyse.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    #[command(flatten)]
+    pub artifacts: ArtifactArgs,
 }
 
 #[derive(Subcommand)]
@@ -55,6 +105,24 @@ pub struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Do not analyse attachments (headers, bodies and indicators only).
+    #[arg(long)]
+    pub no_attachments: bool,
+    #[command(flatten)]
+    pub artifacts: ArtifactArgs,
+}
+
+impl ArtifactArgs {
+    /// The analyser options these arguments describe.
+    pub fn options(&self) -> mozu_artifact::Options {
+        let mut opts = mozu_artifact::Options::default();
+        opts.limits.max_depth = self.max_depth;
+        opts.limits.max_total_bytes = self.max_expanded_mib.saturating_mul(1 << 20);
+        let mut passwords = self.passwords.clone();
+        passwords.extend(opts.passwords);
+        opts.passwords = passwords;
+        opts
+    }
 }
 
 fn main() -> ExitCode {

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use mozu_model::{Address, MessageRecord, Record};
+use mozu_model::{Address, Artifact, FileRecord, MessageRecord, Record};
 
 use crate::Format;
 
@@ -27,6 +27,7 @@ impl<W: Write> Writer<W> {
             }
             Format::Table => match record {
                 Record::Message(m) => table(&mut self.out, m),
+                Record::File(f) => file_table(&mut self.out, f),
                 Record::Error(e) => writeln!(self.out, "!! {}: {:?}: {}\n", e.source.path, e.kind, e.message),
             },
         }
@@ -93,9 +94,30 @@ fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
     if m.urls.len() > 10 {
         field(out, "URL", &format!("… {} more", m.urls.len() - 10))?;
     }
+    artifacts(out, &m.artifacts)?;
     field(out, "IPs", &m.ips.join(" "))?;
     for w in &m.warnings {
         field(out, "Warning", &format!("{:?}: {}", w.code, w.message))?;
+    }
+    writeln!(out)
+}
+
+fn artifacts(out: &mut impl Write, list: &[Artifact]) -> io::Result<()> {
+    for a in list {
+        let indent = "  ".repeat(a.depth as usize);
+        writeln!(out, "  {:<10} {indent}{}  [{}]  {} bytes  {}", "Artifact", a.path, a.detected_type, a.size, a.sha256)?;
+        for f in &a.findings {
+            writeln!(out, "  {:<10} {indent}  ! {} ({:?}): {}", "", f.id, f.severity, f.title)?;
+        }
+    }
+    Ok(())
+}
+
+fn file_table(out: &mut impl Write, f: &FileRecord) -> io::Result<()> {
+    writeln!(out, "── {}", f.source.path)?;
+    artifacts(out, &f.artifacts)?;
+    for u in f.urls.iter().take(20) {
+        writeln!(out, "  {:<10} {}  [{}]", "URL", u.url, u.artifact.as_deref().unwrap_or(""))?;
     }
     writeln!(out)
 }

@@ -48,6 +48,18 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     let mut writer = Writer::new(io::BufWriter::new(stdout), format);
     let mut summary = Summary::default();
 
+    let opts = args.artifacts.options();
+    let extractor = match &args.artifacts.extract_dir {
+        Some(dir) => Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?),
+        None => None,
+    };
+    let analyse = |parsed: mozu_mail::Parsed| {
+        if args.no_attachments {
+            parsed.record
+        } else {
+            mozu_artifact::analyse_message(parsed, &[], &opts, extractor.as_ref())
+        }
+    };
     let (files, walk_errors) = collect_inputs(&args.paths);
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
@@ -69,7 +81,7 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
                         emit(&mut writer, &mut summary, r)?;
                     }
                 }
-                FileScan::Mbox(path) => scan_mbox(&path, &limits, &pool, &mut writer, &mut summary)?,
+                FileScan::Mbox(path) => scan_mbox(&path, &limits, &pool, &analyse, &mut writer, &mut summary)?,
                 FileScan::Skipped => summary.skipped += 1,
             }
         }
@@ -83,7 +95,7 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     Ok(summary)
 }
 
-fn progress_bar(len: u64, disabled: bool) -> ProgressBar {
+pub(crate) fn progress_bar(len: u64, disabled: bool) -> ProgressBar {
     if disabled || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -94,9 +106,9 @@ fn progress_bar(len: u64, disabled: bool) -> ProgressBar {
     bar
 }
 
-fn emit<W: Write>(writer: &mut Writer<W>, summary: &mut Summary, record: Record) -> Result<()> {
+pub(crate) fn emit<W: Write>(writer: &mut Writer<W>, summary: &mut Summary, record: Record) -> Result<()> {
     match &record {
-        Record::Message(_) => summary.messages += 1,
+        Record::Message(_) | Record::File(_) => summary.messages += 1,
         Record::Error(_) => summary.failed += 1,
     }
     match writer.write(&record) {
@@ -106,7 +118,7 @@ fn emit<W: Write>(writer: &mut Writer<W>, summary: &mut Summary, record: Record)
 }
 
 /// Expands directories (recursively, sorted) and keeps `-` and files.
-fn collect_inputs(paths: &[String]) -> (Vec<(PathBuf, bool)>, Vec<Record>) {
+pub(crate) fn collect_inputs(paths: &[String]) -> (Vec<(PathBuf, bool)>, Vec<Record>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -136,6 +148,7 @@ fn scan_mbox<W: Write>(
     path: &Path,
     limits: &Limits,
     pool: &rayon::ThreadPool,
+    finish: files::Finish<'_>,
     writer: &mut Writer<W>,
     summary: &mut Summary,
 ) -> Result<()> {
@@ -159,7 +172,7 @@ fn scan_mbox<W: Write>(
         let records: Vec<Record> = pool.install(|| {
             batch
                 .into_par_iter()
-                .map(|m| mbox_record(m, &display, limits))
+                .map(|m| mbox_record(m, &display, limits, finish))
                 .collect()
         });
         for r in records {

@@ -28,6 +28,9 @@ pub struct BodyOutput {
     pub text_attachments: Vec<(String, String)>,
     /// Nested messages.
     pub nested: Vec<NestedMessage>,
+    /// Decoded bytes of each attachment, aligned with `rec.attachments`
+    /// (only when asked for).
+    pub attachment_bytes: Vec<Vec<u8>>,
 }
 
 /// Position path (`1.2.1`) and depth of every part, from the multipart tree.
@@ -62,6 +65,7 @@ pub fn run(
     rec: &mut MessageRecord,
     hint: Option<&'static Encoding>,
     budget: &Budget<'_>,
+    keep_bytes: bool,
 ) -> BodyOutput {
     let limits = budget.limits;
     let mut out = BodyOutput::default();
@@ -127,7 +131,7 @@ pub fn run(
             rec.warn(Warning::new(WarningCode::LimitParts, "attachment limit reached"));
             break;
         }
-        attachment(&msg.parts[id as usize], path, raw, rec, hint, &mut out);
+        attachment(&msg.parts[id as usize], path, raw, rec, hint, &mut out, keep_bytes);
     }
     if too_deep > 0 {
         rec.warn(Warning::new(
@@ -229,6 +233,7 @@ fn attachment(
     rec: &mut MessageRecord,
     hint: Option<&'static Encoding>,
     out: &mut BodyOutput,
+    keep_bytes: bool,
 ) {
     let ctype = mime_header(part, raw, "Content-Type");
     let disp = mime_header(part, raw, "Content-Disposition");
@@ -259,6 +264,9 @@ fn attachment(
         let cs = ctype.as_ref().and_then(|c| c.param("charset", None)).map(|d| d.text);
         let text = charset::decode(&bytes, cs.as_deref(), hint).text;
         out.text_attachments.push((label, text));
+    }
+    if keep_bytes {
+        out.attachment_bytes.push(bytes.to_vec());
     }
     rec.attachments.push(Attachment {
         name,

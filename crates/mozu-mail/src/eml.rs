@@ -11,6 +11,7 @@ use crate::body::{self, BodyOutput};
 use crate::charset;
 use crate::headers::HeaderPass;
 use crate::indicators::IndicatorInput;
+use crate::Parsed;
 use crate::limits::{Budget, Limits};
 
 /// Nesting of message/rfc822 attachments followed for indicators.
@@ -26,26 +27,39 @@ fn parser() -> MessageParser {
 /// Parses one message. Never fails: a message that cannot be parsed at all
 /// yields a record that says so in `warnings`.
 pub fn parse_eml(raw: &[u8], source: SourceRef, limits: &Limits) -> MessageRecord {
+    parse(raw, source, limits, false).record
+}
+
+/// Parses one message and keeps the decoded bytes of its attachments, for
+/// the artifact analyser.
+pub fn parse_eml_parts(raw: &[u8], source: SourceRef, limits: &Limits) -> Parsed {
+    parse(raw, source, limits, true)
+}
+
+fn parse(raw: &[u8], source: SourceRef, limits: &Limits, keep_bytes: bool) -> Parsed {
     let mut rec = MessageRecord::new(source);
     rec.size = raw.len() as u64;
     rec.sha256 = hex::encode(sha2::Sha256::digest(raw));
     let budget = Budget::new(limits);
     let mut input = IndicatorInput::default();
-    fill(raw, &mut rec, &budget, &mut input, 0);
+    let attachment_data = fill(raw, &mut rec, &budget, &mut input, if keep_bytes { 0 } else { usize::MAX });
     input.apply(&mut rec);
-    rec
+    Parsed { record: rec, attachment_data }
 }
 
 /// Parses `raw` into `rec`, collecting indicator sources into `input`.
-/// `depth` counts message/rfc822 nesting.
-fn fill(raw: &[u8], rec: &mut MessageRecord, budget: &Budget<'_>, input: &mut IndicatorInput, depth: usize) {
+/// `depth` counts message/rfc822 nesting (`usize::MAX` marks a top level
+/// whose attachment bytes are not wanted); attachment bytes are returned
+/// for depth 0 only.
+fn fill(raw: &[u8], rec: &mut MessageRecord, budget: &Budget<'_>, input: &mut IndicatorInput, depth: usize) -> Vec<Vec<u8>> {
+    let (keep, depth) = if depth == usize::MAX { (false, 0) } else { (depth == 0, depth) };
     let data = prepare(raw, rec, budget.limits);
     let Some(msg) = parser().parse(data.as_ref()) else {
         rec.warn(Warning::new(
             WarningCode::MimeMalformed,
             "no header or body could be parsed",
         ));
-        return;
+        return Vec::new();
     };
     let hint = body_hint(&msg, data.as_ref());
     let mut pass = HeaderPass::new(rec, hint);
@@ -54,8 +68,10 @@ fn fill(raw: &[u8], rec: &mut MessageRecord, budget: &Budget<'_>, input: &mut In
     let header_ips = std::mem::take(&mut pass.header_ips);
     input.header_texts.extend(header_texts);
     input.ips.extend(header_ips);
-    let out = body::run(&msg, data.as_ref(), rec, hint, budget);
+    let mut out = body::run(&msg, data.as_ref(), rec, hint, budget, keep);
+    let bytes = std::mem::take(&mut out.attachment_bytes);
     finish_bodies(out, rec, budget, input, depth);
+    bytes
 }
 
 fn finish_bodies(
@@ -97,7 +113,7 @@ fn finish_bodies(
         // attachment; its other fields stay out of the outer record.
         let mut inner = MessageRecord::new(rec.source.clone());
         let mut inner_input = IndicatorInput::default();
-        fill(&nested.bytes, &mut inner, budget, &mut inner_input, depth + 1);
+        let _ = fill(&nested.bytes, &mut inner, budget, &mut inner_input, depth + 1);
         input.absorb_nested(&nested.name, &inner, inner_input);
     }
 }

@@ -5,10 +5,20 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use mozu_model::{ErrorKind, ErrorRecord, Record, SourceFormat, SourceRef, Warning, WarningCode};
+use mozu_model::{ErrorKind, ErrorRecord, MessageRecord, Record, SourceFormat, SourceRef, Warning, WarningCode};
 
 use crate::input::{InputKind, MboxMessage, MboxReader, SNIFF_BYTES, sniff};
-use crate::{Limits, parse_eml, parse_message, source};
+use crate::{Limits, Parsed, parse_eml_parts, parse_message_parts, source};
+
+/// What turns a parsed message (with its attachment bytes) into the record
+/// that is printed: the identity for plain parsing, the artifact analyser
+/// for a full scan.
+pub type Finish<'a> = &'a (dyn Fn(Parsed) -> MessageRecord + Sync);
+
+/// The [`Finish`] that keeps the parser's record as it is.
+pub fn plain_record(parsed: Parsed) -> MessageRecord {
+    parsed.record
+}
 
 /// What reading one file gave.
 #[derive(Debug)]
@@ -44,7 +54,7 @@ pub fn read_capped(reader: impl Read, cap: usize) -> io::Result<Vec<u8>> {
 /// Reads one file. `explicit` files (named by the user) are parsed as a
 /// message even when they do not look like mail; files found by a walk are
 /// skipped then. `-` is standard input.
-pub fn scan_file(path: &Path, explicit: bool, limits: &Limits) -> FileScan {
+pub fn scan_file(path: &Path, explicit: bool, limits: &Limits, finish: Finish<'_>) -> FileScan {
     let display = path.display().to_string();
     let io_err = |e: io::Error| {
         FileScan::Records(vec![error_record(
@@ -75,32 +85,28 @@ pub fn scan_file(path: &Path, explicit: bool, limits: &Limits) -> FileScan {
             Err(e) => return io_err(e),
         }
     };
-    FileScan::Records(parse_bytes(&data, &display, limits))
+    FileScan::Records(parse_bytes(&data, &display, limits, finish))
 }
 
 /// Parses a whole input already in memory (a file or stdin).
-pub fn parse_bytes(data: &[u8], display: &str, limits: &Limits) -> Vec<Record> {
+pub fn parse_bytes(data: &[u8], display: &str, limits: &Limits, finish: Finish<'_>) -> Vec<Record> {
     match sniff(data) {
-        InputKind::Mbox => MboxReader::new(data, limits.max_message_bytes)
-            .map(|m| mbox_record(m, display, limits))
-            .collect(),
-        InputKind::Msg => vec![match parse_message(data, InputKind::Msg, display, limits) {
-            Ok(rec) => Record::Message(rec),
+        InputKind::Mbox => {
+            MboxReader::new(data, limits.max_message_bytes).map(|m| mbox_record(m, display, limits, finish)).collect()
+        }
+        InputKind::Msg => vec![match parse_message_parts(data, InputKind::Msg, display, limits) {
+            Ok(parsed) => Record::Message(finish(parsed)),
             Err(e) => error_record(display.to_string(), SourceFormat::Msg, ErrorKind::Parse, e.to_string()),
         }],
-        _ => vec![Record::Message(parse_eml(
-            data,
-            source(display, SourceFormat::Eml, None),
-            limits,
-        ))],
+        _ => vec![Record::Message(finish(parse_eml_parts(data, source(display, SourceFormat::Eml, None), limits)))],
     }
 }
 
 /// The record of one message out of an mbox.
-pub fn mbox_record(m: io::Result<MboxMessage>, display: &str, limits: &Limits) -> Record {
+pub fn mbox_record(m: io::Result<MboxMessage>, display: &str, limits: &Limits, finish: Finish<'_>) -> Record {
     match m {
         Ok(m) => {
-            let mut rec = parse_eml(&m.bytes, source(display, SourceFormat::Mbox, Some(m.index)), limits);
+            let mut rec = finish(parse_eml_parts(&m.bytes, source(display, SourceFormat::Mbox, Some(m.index)), limits));
             if m.truncated {
                 rec.warn(Warning::new(
                     WarningCode::LimitMessageSize,
@@ -138,7 +144,7 @@ pub fn scan_path_all(path: &Path, limits: &Limits) -> (Vec<Record>, usize) {
     let mut records = Vec::new();
     let mut skipped = 0;
     for (file, explicit) in files {
-        match scan_file(&file, explicit, limits) {
+        match scan_file(&file, explicit, limits, &plain_record) {
             FileScan::Records(r) => records.extend(r),
             FileScan::Skipped => skipped += 1,
             FileScan::Mbox(p) => {
@@ -146,7 +152,7 @@ pub fn scan_path_all(path: &Path, limits: &Limits) -> (Vec<Record>, usize) {
                 match File::open(&p) {
                     Ok(f) => records.extend(
                         MboxReader::new(io::BufReader::new(f), limits.max_message_bytes)
-                            .map(|m| mbox_record(m, &display, limits)),
+                            .map(|m| mbox_record(m, &display, limits, &plain_record)),
                     ),
                     Err(e) => records.push(error_record(display, SourceFormat::Mbox, ErrorKind::Io, e.to_string())),
                 }

@@ -27,10 +27,10 @@ pub mod params;
 pub mod rfc2047;
 mod transfer;
 
-pub use eml::parse_eml;
+pub use eml::{parse_eml, parse_eml_parts};
 pub use input::{InputKind, MboxMessage, MboxReader, sniff};
 pub use limits::{Budget, Limits};
-pub use msgrec::parse_msg;
+pub use msgrec::{parse_msg, parse_msg_parts};
 
 use mozu_model::{MessageRecord, SourceFormat, SourceRef};
 
@@ -44,6 +44,26 @@ pub enum MailError {
     /// An Outlook .msg file could not be read.
     #[error("Outlook .msg: {0}")]
     Msg(#[from] mozu_msg::MsgError),
+}
+
+/// A parsed message with the decoded bytes of its attachments, aligned
+/// with `record.attachments`.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The record.
+    pub record: MessageRecord,
+    /// Bytes of each attachment.
+    pub attachment_data: Vec<Vec<u8>>,
+}
+
+/// Parses one in-memory message of a known kind and keeps its attachment
+/// bytes.
+pub fn parse_message_parts(raw: &[u8], kind: InputKind, path: &str, limits: &Limits) -> Result<Parsed, MailError> {
+    match kind {
+        InputKind::Eml | InputKind::Mbox => Ok(parse_eml_parts(raw, source(path, SourceFormat::Eml, None), limits)),
+        InputKind::Msg => parse_msg_parts(raw, source(path, SourceFormat::Msg, None), limits),
+        InputKind::NotMail => Err(MailError::NotMail),
+    }
 }
 
 /// Parses one in-memory message of a known kind (`Eml` or `Msg`).

@@ -9,13 +9,19 @@ use md5::Digest as _;
 use mozu_model::{Address, Attachment, MessageRecord, SourceRef, Warning, WarningCode};
 use mozu_msg::{OutlookMessage, RecipientKind};
 
-use crate::MailError;
+use crate::{MailError, Parsed};
 use crate::headers::{HeaderPass, msg_ids};
 use crate::indicators::IndicatorInput;
 use crate::limits::Limits;
 
 /// Parses an Outlook .msg file.
 pub fn parse_msg(raw: &[u8], source: SourceRef, limits: &Limits) -> Result<MessageRecord, MailError> {
+    parse_msg_parts(raw, source, limits).map(|p| p.record)
+}
+
+/// Parses an Outlook .msg file and keeps its attachments' bytes (embedded
+/// messages as standalone .msg files).
+pub fn parse_msg_parts(raw: &[u8], source: SourceRef, limits: &Limits) -> Result<Parsed, MailError> {
     let msg = mozu_msg::parse_msg(raw, &mozu_msg::Limits::default())?;
     let mut rec = MessageRecord::new(source);
     rec.size = raw.len() as u64;
@@ -23,7 +29,13 @@ pub fn parse_msg(raw: &[u8], source: SourceRef, limits: &Limits) -> Result<Messa
     let mut input = IndicatorInput::default();
     fill(&msg, &mut rec, limits, &mut input);
     input.apply(&mut rec);
-    Ok(rec)
+    let attachment_data = msg
+        .attachments
+        .iter()
+        .take(rec.attachments.len())
+        .map(|a| a.embedded_raw.clone().unwrap_or_else(|| a.data.clone()))
+        .collect();
+    Ok(Parsed { record: rec, attachment_data })
 }
 
 fn fill(msg: &OutlookMessage, rec: &mut MessageRecord, limits: &Limits, input: &mut IndicatorInput) {

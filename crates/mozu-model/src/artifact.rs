@@ -5,7 +5,7 @@ use crate::{Finding, Warning};
 /// One node of an attachment's artifact tree: the attachment itself, or
 /// anything unpacked from it (archive entries, macros, embedded objects,
 /// decoded script payloads, nested mail).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Artifact {
     /// Tree path: the sanitised names from the attachment down, joined by
     /// `/` (`invoice.zip/doc.7z/run.js`). Names never contain `/`.
@@ -23,11 +23,12 @@ pub struct Artifact {
     pub depth: u32,
     /// Size in bytes.
     pub size: u64,
-    /// MD5, lower-case hex.
+    /// MD5, lower-case hex; empty when the content could not be extracted
+    /// (`detected_type` is then `not-extracted`).
     pub md5: String,
-    /// SHA-1, lower-case hex.
+    /// SHA-1, lower-case hex; empty when not extracted.
     pub sha1: String,
-    /// SHA-256, lower-case hex.
+    /// SHA-256, lower-case hex; empty when not extracted.
     pub sha256: String,
     /// ssdeep fuzzy hash.
     #[serde(default)]
@@ -66,7 +67,7 @@ pub struct Encryption {
 }
 
 /// Type-specific facts about an artifact, tagged by `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ArtifactDetails {

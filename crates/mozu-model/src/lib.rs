@@ -33,5 +33,5 @@ pub use auth::{AuthResult, AuthSummary};
 pub use finding::{Evidence, Finding, Severity};
 pub use indicator::{Location, UrlIndicator};
 pub use message::{Link, MessageRecord, ReceivedHop, SourceFormat, SourceRef};
-pub use record::{ErrorKind, ErrorRecord, Record};
+pub use record::{ErrorKind, ErrorRecord, FileRecord, Record};
 pub use warning::{Warning, WarningCode};

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Address, Attachment, AuthSummary, Finding, UrlIndicator, Warning};
+use crate::{Address, Artifact, Attachment, AuthSummary, Finding, UrlIndicator, Warning};
 
 /// The container format a message was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,6 +13,8 @@ pub enum SourceFormat {
     Mbox,
     /// An Outlook .msg (CFB/MAPI) file.
     Msg,
+    /// A loose file that is not mail (`mozu file scan`).
+    File,
 }
 
 /// Where a record came from.
@@ -130,6 +132,11 @@ pub struct MessageRecord {
     /// Attachments, in MIME order.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// The artifact trees of the attachments, flattened in tree order
+    /// (each tree path starts with its attachment's name). Empty when
+    /// attachments were not analysed.
+    #[serde(default)]
+    pub artifacts: Vec<Artifact>,
     /// URLs found anywhere, one entry per distinct (url, where).
     #[serde(default)]
     pub urls: Vec<UrlIndicator>,
@@ -175,6 +182,7 @@ impl MessageRecord {
             html_text: None,
             links: Vec::new(),
             attachments: Vec::new(),
+            artifacts: Vec::new(),
             urls: Vec::new(),
             domains: Vec::new(),
             ips: Vec::new(),

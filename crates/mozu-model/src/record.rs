@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{MessageRecord, SourceRef};
+use crate::{Artifact, Finding, MessageRecord, SourceRef, UrlIndicator, Warning};
 
 /// Why an input produced no message record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,6 +27,34 @@ pub struct ErrorRecord {
     pub message: String,
 }
 
+/// A loose file analysed by `mozu file scan`: its artifact tree and the
+/// indicators found in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// The file.
+    pub source: SourceRef,
+    /// The artifact tree, flattened in tree order; the first is the file.
+    pub artifacts: Vec<Artifact>,
+    /// URLs found in the tree (`where: attachment`, `artifact` = tree path).
+    #[serde(default)]
+    pub urls: Vec<UrlIndicator>,
+    /// Domains found in the tree.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// IP addresses found in the tree.
+    #[serde(default)]
+    pub ips: Vec<String>,
+    /// E-mail addresses found in the tree.
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// Findings about the file as a whole.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Warnings about the file as a whole.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+}
+
 /// One line of `mozu mail scan` JSON Lines output, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -34,6 +62,8 @@ pub struct ErrorRecord {
 pub enum Record {
     /// A parsed message.
     Message(MessageRecord),
+    /// An analysed loose file (`mozu file scan`).
+    File(FileRecord),
     /// An input that failed.
     Error(ErrorRecord),
 }

@@ -1,0 +1,77 @@
+//! Scripts, text lures, shortcuts and executables through mozu-script.
+
+use mozu_model::ArtifactDetails;
+use mozu_script::Details;
+
+use super::{Outcome, child};
+use crate::names::extension;
+use crate::sniff::FileType;
+use crate::tree::Item;
+
+fn from_script(a: mozu_script::Analysis) -> Outcome {
+    let details = a.info.map(|d| match d {
+        Details::Script(s) => ArtifactDetails::Script(s),
+        Details::Lnk(l) => ArtifactDetails::Lnk(l),
+        Details::Pe(p) => ArtifactDetails::Pe(p),
+    });
+    Outcome {
+        details,
+        findings: a.findings,
+        warnings: a.warnings,
+        encryption: None,
+        // Decoded payloads are script text in the same family.
+        children: a.children.into_iter().map(|c| child(c.data, c.name, Some(FileType::Script))).collect(),
+        texts: a.texts,
+    }
+}
+
+/// The script language of an item: what the parent said, the extension,
+/// or content markers.
+fn language(item: &Item) -> String {
+    if let Some(l) = &item.language {
+        return l.clone();
+    }
+    if let Some(ext) = item.name.as_deref().and_then(extension) {
+        return ext;
+    }
+    let head = String::from_utf8_lossy(&item.data[..item.data.len().min(4096)]).to_ascii_lowercase();
+    let lang = if head.contains("#@~^") {
+        "vbe"
+    } else if head.contains("<job") || head.contains("<package") {
+        "wsf"
+    } else if head.contains("<hta:application") {
+        "hta"
+    } else if head.starts_with("web\r\n") || head.starts_with("web\n") {
+        "iqy"
+    } else if head.starts_with("id;p") {
+        "slk"
+    } else if head.contains("[internetshortcut]") {
+        "url"
+    } else if head.contains("wscript") || head.contains("createobject") || head.contains("dim ") {
+        "vbs"
+    } else if head.contains("$") || head.contains("invoke-") || head.contains("iex") {
+        "ps1"
+    } else if head.contains("@echo") {
+        "bat"
+    } else {
+        "js"
+    };
+    lang.to_string()
+}
+
+/// Scripts and text lures.
+pub fn script(item: &Item) -> Outcome {
+    from_script(mozu_script::analyse_script(&item.data, &language(item)))
+}
+
+/// Windows shortcuts.
+pub fn lnk(item: &Item) -> Outcome {
+    from_script(mozu_script::analyse_lnk(&item.data))
+}
+
+/// PE executables.
+pub fn pe(item: &Item) -> Outcome {
+    let mut out = from_script(mozu_script::analyse_pe(&item.data));
+    out.children.clear();
+    out
+}

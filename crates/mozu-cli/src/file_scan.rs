@@ -1,0 +1,69 @@
+//! `mozu file scan`: loose files through the artifact analyser.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use mozu_mail::files::error_record;
+use mozu_model::{ErrorKind, Record, SourceFormat, SourceRef};
+use rayon::prelude::*;
+
+use crate::output::Writer;
+use crate::scan::{Summary, collect_inputs, emit, progress_bar};
+use crate::{FileScanArgs, Format};
+
+/// Largest file read; bigger files are reported, not analysed.
+pub const MAX_FILE_BYTES: u64 = 512 << 20;
+const CHUNK_FILES: usize = 64;
+
+/// Runs the scan.
+pub fn run(args: &FileScanArgs) -> Result<Summary> {
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Jsonl });
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
+    let opts = args.artifacts.options();
+    let extractor = match &args.artifacts.extract_dir {
+        Some(dir) => Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?),
+        None => None,
+    };
+    let mut writer = Writer::new(io::BufWriter::new(io::stdout().lock()), format);
+    let mut summary = Summary::default();
+    let (files, walk_errors) = collect_inputs(&args.paths);
+    for err in walk_errors {
+        emit(&mut writer, &mut summary, err)?;
+    }
+    let progress = progress_bar(files.len() as u64, args.no_progress);
+    for chunk in files.chunks(CHUNK_FILES) {
+        let records: Vec<Record> = pool.install(|| {
+            chunk.par_iter().map(|(path, _)| analyse_one(path, &opts, extractor.as_ref())).collect()
+        });
+        for r in records {
+            summary.files += 1;
+            progress.inc(1);
+            emit(&mut writer, &mut summary, r)?;
+        }
+    }
+    progress.finish_and_clear();
+    writer.flush()?;
+    eprintln!("mozu: {} files analysed, {} failed", summary.files, summary.failed);
+    Ok(summary)
+}
+
+fn analyse_one(path: &Path, opts: &mozu_artifact::Options, extractor: Option<&mozu_artifact::Extractor>) -> Record {
+    let display = path.display().to_string();
+    let data = File::open(path).and_then(|f| {
+        let mut buf = Vec::new();
+        f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
+        Ok(buf)
+    });
+    match data {
+        Ok(d) if d.len() as u64 > MAX_FILE_BYTES => {
+            error_record(display, SourceFormat::File, ErrorKind::Limit, format!("larger than {MAX_FILE_BYTES} bytes"))
+        }
+        Ok(d) => {
+            let source = SourceRef { path: display, index: None, format: SourceFormat::File };
+            Record::File(mozu_artifact::analyse_file(d, source, opts, extractor))
+        }
+        Err(e) => error_record(display, SourceFormat::File, ErrorKind::Io, e.to_string()),
+    }
+}
