@@ -71,7 +71,9 @@ fn sevenz_with_js() {
 
 #[test]
 fn macro_document_inside_a_zip() {
-    let docm = mozu_office::fixtures::docm_with_autoopen();
+    let parts = mozu_office::fixtures::docm_parts();
+    let entries: Vec<(&str, &[u8])> = parts.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let docm = zip(&entries, None);
     let z = zip(&[("請求書_2019.docm", &docm)], None);
     let rec = analyse(&mail_with("請求書", "", "請求書.zip", "application/zip", &z));
     let doc = at(&rec, "請求書.zip/請求書_2019.docm");

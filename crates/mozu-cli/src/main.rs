@@ -131,6 +131,9 @@ fn main() -> ExitCode {
         Command::Mail {
             command: MailCommand::Scan(args),
         } => scan::run(&args),
+        Command::File {
+            command: FileCommand::Scan(args),
+        } => file_scan::run(&args),
     };
     match result {
         Ok(summary) if summary.failed == 0 => ExitCode::SUCCESS,

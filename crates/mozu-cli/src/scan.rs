@@ -69,7 +69,7 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
         let results: Vec<FileScan> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|(p, explicit)| files::scan_file(p, *explicit, &limits))
+                .map(|(p, explicit)| files::scan_file(p, *explicit, &limits, &analyse))
                 .collect()
         });
         for result in results {

@@ -9,10 +9,11 @@ use crate::sniff::FileType;
 use crate::tree::Item;
 
 fn from_script(a: mozu_script::Analysis) -> Outcome {
-    let details = a.info.map(|d| match d {
-        Details::Script(s) => ArtifactDetails::Script(s),
-        Details::Lnk(l) => ArtifactDetails::Lnk(l),
-        Details::Pe(p) => ArtifactDetails::Pe(p),
+    let details = a.info.and_then(|d| match d {
+        Details::Script(s) => Some(ArtifactDetails::Script(s)),
+        Details::Lnk(l) => Some(ArtifactDetails::Lnk(l)),
+        Details::Pe(p) => Some(ArtifactDetails::Pe(p)),
+        _ => None,
     });
     Outcome {
         details,

@@ -7,6 +7,7 @@ use std::io::{Cursor, Write};
 use base64::Engine as _;
 use mozu_mail::{Limits, parse_eml_parts, source};
 use mozu_model::{Artifact, MessageRecord, SourceFormat};
+use zip::unstable::write::FileOptionsExt;
 use zip::write::SimpleFileOptions;
 
 /// A Nemty-style downloader (seed 002): fetch an .exe from an IP literal
@@ -24,7 +25,7 @@ pub fn zip(entries: &[(&str, &[u8])], password: Option<(&str, bool)>) -> Vec<u8>
         let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         let opts = match password {
             Some((pw, true)) => opts.with_aes_encryption(zip::AesMode::Aes256, pw),
-            Some((pw, false)) => opts.with_deprecated_encryption(pw.as_bytes()),
+            Some((pw, false)) => opts.with_deprecated_encryption(pw.as_bytes()).unwrap(),
             None => opts,
         };
         w.start_file(*name, opts).unwrap();
