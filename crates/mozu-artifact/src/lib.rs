@@ -18,6 +18,8 @@ pub mod names;
 pub mod passwords;
 pub mod sniff;
 pub mod tree;
+#[cfg(feature = "yara")]
+pub mod yara;
 
 use mozu_indicators::IndicatorSet;
 use mozu_model::{FileRecord, Location, MessageRecord, SourceRef};
@@ -36,6 +38,9 @@ pub struct Options {
     pub limits: mozu_unpack::Limits,
     /// The configured password list (tried after passwords from the mail).
     pub passwords: Vec<String>,
+    /// YARA rules run over every artifact.
+    #[cfg(feature = "yara")]
+    pub yara: Option<std::sync::Arc<yara::YaraRules>>,
 }
 
 impl Default for Options {
@@ -43,6 +48,8 @@ impl Default for Options {
         Options {
             limits: mozu_unpack::Limits::default(),
             passwords: DEFAULT_PASSWORDS.iter().map(|s| s.to_string()).collect(),
+            #[cfg(feature = "yara")]
+            yara: None,
         }
     }
 }
@@ -82,7 +89,13 @@ pub fn message_passwords(rec: &MessageRecord, other_messages: &[String], opts: &
 /// Analyses one root artifact under its own budget.
 pub fn analyse_root(data: Vec<u8>, name: Option<String>, declared: Option<String>, passwords: &[Password], opts: &Options, keep: bool) -> tree::TreeOutput {
     let budget = Budget::new(opts.limits.clone());
-    let walk = tree::Walk { budget: &budget, passwords, keep_contents: keep };
+    let walk = tree::Walk {
+        budget: &budget,
+        passwords,
+        keep_contents: keep,
+        #[cfg(feature = "yara")]
+        yara: opts.yara.as_deref(),
+    };
     tree::walk(tree::Item::root(data, name, declared), &walk)
 }
 

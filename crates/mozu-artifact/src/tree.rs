@@ -74,6 +74,9 @@ pub struct Walk<'a> {
     pub passwords: &'a [Password],
     /// Keep every artifact's bytes in [`TreeOutput::contents`].
     pub keep_contents: bool,
+    /// YARA rules to run on every artifact.
+    #[cfg(feature = "yara")]
+    pub yara: Option<&'a crate::yara::YaraRules>,
 }
 
 /// A path component: the name with `/`, control characters and bidi
@@ -143,6 +146,12 @@ fn visit(item: Item, ctx: &Walk<'_>, index: usize, out: &mut TreeOutput) -> (Art
         analysers::analyse(ftype, &item, ctx)
     };
     let Outcome { details, findings, warnings, encryption, children, texts } = outcome;
+    #[cfg(feature = "yara")]
+    if let Some(rules) = ctx.yara {
+        let (matches, error) = rules.scan(&item.data);
+        artifact.findings.extend(matches);
+        artifact.warnings.extend(error.map(|e| Warning::new(WarningCode::EmbeddedMessage, e)));
+    }
     artifact.details = details;
     artifact.findings.extend(findings);
     artifact.encryption = encryption;

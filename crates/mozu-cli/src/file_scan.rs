@@ -21,7 +21,7 @@ const CHUNK_FILES: usize = 64;
 pub fn run(args: &FileScanArgs) -> Result<Summary> {
     let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Jsonl });
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
-    let opts = args.artifacts.options();
+    let opts = args.artifacts.options()?;
     let extractor = match &args.artifacts.extract_dir {
         Some(dir) => Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?),
         None => None,

@@ -47,6 +47,10 @@ pub struct ArtifactArgs {
     /// Also try this password on encrypted archives (repeatable).
     #[arg(long = "password", value_name = "PW")]
     pub passwords: Vec<String>,
+    /// Scan every artifact with the YARA rules (.yar/.yara) under DIR
+    /// (needs a build with the `yara` feature).
+    #[arg(long, value_name = "DIR")]
+    pub yara: Option<std::path::PathBuf>,
     /// Maximum nesting depth of the artifact tree.
     #[arg(long, default_value_t = 8)]
     pub max_depth: u32,
@@ -114,14 +118,24 @@ pub struct ScanArgs {
 
 impl ArtifactArgs {
     /// The analyser options these arguments describe.
-    pub fn options(&self) -> mozu_artifact::Options {
+    pub fn options(&self) -> anyhow::Result<mozu_artifact::Options> {
         let mut opts = mozu_artifact::Options::default();
+        if let Some(dir) = &self.yara {
+            #[cfg(feature = "yara")]
+            {
+                let rules = mozu_artifact::yara::YaraRules::load(dir)?;
+                eprintln!("mozu: {} YARA rule files compiled", rules.files);
+                opts.yara = Some(std::sync::Arc::new(rules));
+            }
+            #[cfg(not(feature = "yara"))]
+            anyhow::bail!("--yara {}: this mozu was built without the `yara` feature", dir.display());
+        }
         opts.limits.max_depth = self.max_depth;
         opts.limits.max_total_bytes = self.max_expanded_mib.saturating_mul(1 << 20);
         let mut passwords = self.passwords.clone();
         passwords.extend(opts.passwords);
         opts.passwords = passwords;
-        opts
+        Ok(opts)
     }
 }
 

@@ -48,7 +48,7 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     let mut writer = Writer::new(io::BufWriter::new(stdout), format);
     let mut summary = Summary::default();
 
-    let opts = args.artifacts.options();
+    let opts = args.artifacts.options()?;
     let extractor = match &args.artifacts.extract_dir {
         Some(dir) => Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?),
         None => None,
