@@ -26,7 +26,8 @@ fn zip(entries: &[(&str, &[u8])], aes: Option<&str>) -> Vec<u8> {
 fn sevenz(name: &str, data: &[u8]) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
     let mut w = sevenz_rust2::ArchiveWriter::new(&mut out).unwrap();
-    w.push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(data)).unwrap();
+    w.push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(data))
+        .unwrap();
     w.finish().unwrap();
     out.into_inner()
 }
@@ -50,14 +51,26 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
     let docm = zip(&refs, None);
     let inner = zip(&[("PIC_2020.vbs", vbs.as_bytes())], None);
     vec![
-        ("PIC_123456_2020.zip".into(), zip(&[("PIC_123456_2020.vbs", vbs.as_bytes())], None)),
-        ("secure.zip".into(), zip(&[("invoice.js", js.as_bytes())], Some("infected"))),
+        (
+            "PIC_123456_2020.zip".into(),
+            zip(&[("PIC_123456_2020.vbs", vbs.as_bytes())], None),
+        ),
+        (
+            "secure.zip".into(),
+            zip(&[("invoice.js", js.as_bytes())], Some("infected")),
+        ),
         ("doc.7z".into(), sevenz("document.js", js.as_bytes())),
         ("請求書.docm".into(), docm),
         ("book.xls".into(), mozu_office::fixtures::xls_with_macro_sheet()),
         ("note.rtf".into(), mozu_office::fixtures::rtf_package_object()),
         ("手順.pdf".into(), pdf()),
-        ("outer.zip".into(), zip(&[("inner.zip", &inner), ("readme.txt", b"see http://example.com/")], None)),
+        (
+            "outer.zip".into(),
+            zip(
+                &[("inner.zip", &inner), ("readme.txt", b"see http://example.com/")],
+                None,
+            ),
+        ),
     ]
 }
 
@@ -69,8 +82,14 @@ fn main() {
     let run = || {
         let mut artifacts = 0usize;
         for (name, data) in &set {
-            let source = SourceRef { path: name.clone(), index: None, format: SourceFormat::File };
-            artifacts += mozu_artifact::analyse_file(data.clone(), source, &opts, None).artifacts.len();
+            let source = SourceRef {
+                path: name.clone(),
+                index: None,
+                format: SourceFormat::File,
+            };
+            artifacts += mozu_artifact::analyse_file(data.clone(), source, &opts, None)
+                .artifacts
+                .len();
         }
         artifacts
     };

@@ -23,8 +23,14 @@ impl Extractor {
     /// Creates `dir` if needed and opens its index for appending.
     pub fn new(dir: &Path) -> io::Result<Self> {
         fs::create_dir_all(dir)?;
-        let index = OpenOptions::new().create(true).append(true).open(dir.join(INDEX_FILE))?;
-        Ok(Extractor { dir: dir.to_path_buf(), index: Mutex::new(index) })
+        let index = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(INDEX_FILE))?;
+        Ok(Extractor {
+            dir: dir.to_path_buf(),
+            index: Mutex::new(index),
+        })
     }
 
     /// Writes `data` as `<sha256>.bin` (once per content) and records

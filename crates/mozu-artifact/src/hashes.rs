@@ -64,11 +64,16 @@ mod tests {
     /// TLSH reference implementation) packages on the same input.
     #[test]
     fn matches_reference_implementations() {
-        let data: Vec<u8> = (0..20_000u32).map(|i| ((i * 7919) % 251) as u8 ^ (i / 97) as u8).collect();
+        let data: Vec<u8> = (0..20_000u32)
+            .map(|i| ((i * 7919) % 251) as u8 ^ (i / 97) as u8)
+            .collect();
         let h = hash_all(&data);
         assert_eq!(h.ssdeep.as_deref(), Some(include_str!("../testdata/ref.ssdeep").trim()));
         assert_eq!(h.tlsh.as_deref(), Some(include_str!("../testdata/ref.tlsh").trim()));
-        assert_eq!(hash_all(b"").sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            hash_all(b"").sha256,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert_eq!(tlsh(b"short"), None);
     }
 }

@@ -29,7 +29,9 @@ pub use extract::Extractor;
 
 /// Passwords tried on every encrypted archive after those found in the
 /// mail: what malware traders and sample exchanges use.
-pub const DEFAULT_PASSWORDS: &[&str] = &["infected", "malware", "virus", "password", "1234", "123456", "0000", "1111"];
+pub const DEFAULT_PASSWORDS: &[&str] = &[
+    "infected", "malware", "virus", "password", "1234", "123456", "0000", "1111",
+];
 
 /// How attachments are analysed.
 #[derive(Debug, Clone)]
@@ -66,10 +68,18 @@ pub fn message_passwords(rec: &MessageRecord, other_messages: &[String], opts: &
     let mut out: Vec<Password> = Vec::new();
     let mut push = |value: String, source: &str| {
         if !out.iter().any(|p| p.value == value) {
-            out.push(Password { value, source: source.to_string() });
+            out.push(Password {
+                value,
+                source: source.to_string(),
+            });
         }
     };
-    for p in rec.subject.as_deref().map(passwords::find_passwords).unwrap_or_default() {
+    for p in rec
+        .subject
+        .as_deref()
+        .map(passwords::find_passwords)
+        .unwrap_or_default()
+    {
         push(p, "subject");
     }
     for text in [&rec.text, &rec.html_text].into_iter().flatten() {
@@ -87,7 +97,14 @@ pub fn message_passwords(rec: &MessageRecord, other_messages: &[String], opts: &
 }
 
 /// Analyses one root artifact under its own budget.
-pub fn analyse_root(data: Vec<u8>, name: Option<String>, declared: Option<String>, passwords: &[Password], opts: &Options, keep: bool) -> tree::TreeOutput {
+pub fn analyse_root(
+    data: Vec<u8>,
+    name: Option<String>,
+    declared: Option<String>,
+    passwords: &[Password],
+    opts: &Options,
+    keep: bool,
+) -> tree::TreeOutput {
     let budget = Budget::new(opts.limits.clone());
     let walk = tree::Walk {
         budget: &budget,
@@ -102,12 +119,24 @@ pub fn analyse_root(data: Vec<u8>, name: Option<String>, declared: Option<String
 /// Adds the artifact trees of a parsed message's attachments to its record,
 /// and the indicators found inside them to its lists. `extractor`, when
 /// given, receives every artifact's bytes.
-pub fn analyse_message(parsed: mozu_mail::Parsed, other_passwords: &[String], opts: &Options, extractor: Option<&Extractor>) -> MessageRecord {
+pub fn analyse_message(
+    parsed: mozu_mail::Parsed,
+    other_passwords: &[String],
+    opts: &Options,
+    extractor: Option<&Extractor>,
+) -> MessageRecord {
     let mut rec = parsed.record;
     let passwords = message_passwords(&rec, other_passwords, opts);
     let mut set = IndicatorSet::default();
     for (att, data) in rec.attachments.clone().iter().zip(parsed.attachment_data) {
-        let out = analyse_root(data, att.name.clone(), att.content_type.clone(), &passwords, opts, extractor.is_some());
+        let out = analyse_root(
+            data,
+            att.name.clone(),
+            att.content_type.clone(),
+            &passwords,
+            opts,
+            extractor.is_some(),
+        );
         collect(&out, &mut set);
         if let Some(x) = extractor {
             for (index, bytes) in &out.contents {
@@ -122,8 +151,17 @@ pub fn analyse_message(parsed: mozu_mail::Parsed, other_passwords: &[String], op
 
 /// Analyses a loose file.
 pub fn analyse_file(data: Vec<u8>, source: SourceRef, opts: &Options, extractor: Option<&Extractor>) -> FileRecord {
-    let name = std::path::Path::new(&source.path).file_name().map(|n| n.to_string_lossy().into_owned());
-    let passwords: Vec<Password> = opts.passwords.iter().map(|p| Password { value: p.clone(), source: "list".into() }).collect();
+    let name = std::path::Path::new(&source.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let passwords: Vec<Password> = opts
+        .passwords
+        .iter()
+        .map(|p| Password {
+            value: p.clone(),
+            source: "list".into(),
+        })
+        .collect();
     let out = analyse_root(data, name, None, &passwords, opts, extractor.is_some());
     let mut set = IndicatorSet::default();
     collect(&out, &mut set);

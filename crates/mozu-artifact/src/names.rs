@@ -12,9 +12,47 @@ use crate::sniff::FileType;
 /// Extensions Windows runs or opens with a script host (the Outlook and
 /// Gmail block lists, reduced to what matters for name tricks).
 pub const EXECUTABLE_EXTENSIONS: &[&str] = &[
-    "exe", "scr", "com", "pif", "bat", "cmd", "vbs", "vbe", "js", "jse", "wsf", "wsh", "wsc", "hta", "ps1", "psm1",
-    "lnk", "msi", "msp", "cpl", "dll", "jar", "reg", "sct", "iso", "img", "vhd", "vhdx", "chm", "inf", "application",
-    "gadget", "msc", "appx", "appref-ms", "url", "iqy", "slk", "library-ms", "settingcontent-ms", "one",
+    "exe",
+    "scr",
+    "com",
+    "pif",
+    "bat",
+    "cmd",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "wsc",
+    "hta",
+    "ps1",
+    "psm1",
+    "lnk",
+    "msi",
+    "msp",
+    "cpl",
+    "dll",
+    "jar",
+    "reg",
+    "sct",
+    "iso",
+    "img",
+    "vhd",
+    "vhdx",
+    "chm",
+    "inf",
+    "application",
+    "gadget",
+    "msc",
+    "appx",
+    "appref-ms",
+    "url",
+    "iqy",
+    "slk",
+    "library-ms",
+    "settingcontent-ms",
+    "one",
 ];
 
 /// Extensions a lure pretends to be.
@@ -42,7 +80,10 @@ fn finding(id: &str, severity: Severity, score: i32, title: &str, field: &str, v
         severity,
         score,
         title: title.to_string(),
-        evidence: vec![Evidence { field: field.to_string(), value: value.to_string() }],
+        evidence: vec![Evidence {
+            field: field.to_string(),
+            value: value.to_string(),
+        }],
     }
 }
 
@@ -50,8 +91,18 @@ fn finding(id: &str, severity: Severity, score: i32, title: &str, field: &str, v
 pub fn name_findings(name: &str, ftype: FileType, field: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     if name.chars().any(|c| BIDI_CONTROLS.contains(&c)) {
-        let shown: String = name.chars().map(|c| if BIDI_CONTROLS.contains(&c) { '⟨' } else { c }).collect();
-        out.push(finding("name.rtlo", Severity::High, 40, "name hides its extension with a bidi control character", field, &shown));
+        let shown: String = name
+            .chars()
+            .map(|c| if BIDI_CONTROLS.contains(&c) { '⟨' } else { c })
+            .collect();
+        out.push(finding(
+            "name.rtlo",
+            Severity::High,
+            40,
+            "name hides its extension with a bidi control character",
+            field,
+            &shown,
+        ));
     }
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let parts: Vec<&str> = base.split('.').collect();
@@ -59,11 +110,22 @@ pub fn name_findings(name: &str, ftype: FileType, field: &str) -> Vec<Finding> {
         let last = parts[parts.len() - 1].trim().to_lowercase();
         let prev = parts[parts.len() - 2].trim().to_lowercase();
         if EXECUTABLE_EXTENSIONS.contains(&last.as_str()) && DOCUMENT_EXTENSIONS.contains(&prev.as_str()) {
-            out.push(finding("name.double_extension", Severity::High, 40, "document extension followed by an executable one", field, name));
+            out.push(finding(
+                "name.double_extension",
+                Severity::High,
+                40,
+                "document extension followed by an executable one",
+                field,
+                name,
+            ));
         }
     }
     if let Some((stem, _)) = base.rsplit_once('.') {
-        let trailing = stem.chars().rev().take_while(|c| c.is_whitespace() || *c == '_' || *c == '\u{3000}').count();
+        let trailing = stem
+            .chars()
+            .rev()
+            .take_while(|c| c.is_whitespace() || *c == '_' || *c == '\u{3000}')
+            .count();
         if trailing >= 3 {
             out.push(finding(
                 "name.padded_extension",

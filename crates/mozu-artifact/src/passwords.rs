@@ -14,11 +14,34 @@ pub const MAX_SEARCH_BYTES: usize = 256 << 10;
 const WINDOW_BYTES: usize = 256;
 
 const KEYWORDS: &[&str] = &[
-    "解凍パスワード", "パスワード", "ﾊﾟｽﾜｰﾄﾞ", "暗証番号", "解凍キー", "解凍コード", "password", "passwd", "passcode",
-    "pass", "pwd", "pw", "密码", "senha", "kennwort",
+    "解凍パスワード",
+    "パスワード",
+    "ﾊﾟｽﾜｰﾄﾞ",
+    "暗証番号",
+    "解凍キー",
+    "解凍コード",
+    "password",
+    "passwd",
+    "passcode",
+    "pass",
+    "pwd",
+    "pw",
+    "密码",
+    "senha",
+    "kennwort",
 ];
-const OPEN_CLOSE: &[(char, char)] =
-    &[('「', '」'), ('『', '』'), ('【', '】'), ('"', '"'), ('\'', '\''), ('(', ')'), ('（', '）'), ('<', '>'), ('〔', '〕'), ('[', ']')];
+const OPEN_CLOSE: &[(char, char)] = &[
+    ('「', '」'),
+    ('『', '』'),
+    ('【', '】'),
+    ('"', '"'),
+    ('\'', '\''),
+    ('(', ')'),
+    ('（', '）'),
+    ('<', '>'),
+    ('〔', '〕'),
+    ('[', ']'),
+];
 /// Characters allowed between a keyword and the password.
 const SEPARATORS: &[char] = &[':', '：', '=', '＝', ' ', '\t', 'は', 'を', '　', '-', '→', '⇒', '…'];
 
@@ -137,10 +160,16 @@ mod tests {
 
     #[test]
     fn japanese_and_english_forms() {
-        assert_eq!(find_passwords("添付ファイルのパスワード：Ab12cd\r\nよろしく"), vec!["Ab12cd"]);
+        assert_eq!(
+            find_passwords("添付ファイルのパスワード：Ab12cd\r\nよろしく"),
+            vec!["Ab12cd"]
+        );
         assert_eq!(find_passwords("解凍パスワードは【x7Kp2】です。"), vec!["x7Kp2"]);
         assert_eq!(find_passwords("パスワードは「ｉｎｖ２０２０」です"), vec!["inv2020"]);
-        assert_eq!(find_passwords("パスワードは下記の通りです。\r\n\r\n  Qw3rty!\r\n"), vec!["Qw3rty!"]);
+        assert_eq!(
+            find_passwords("パスワードは下記の通りです。\r\n\r\n  Qw3rty!\r\n"),
+            vec!["Qw3rty!"]
+        );
         assert_eq!(find_passwords("PW: 1234abc."), vec!["1234abc"]);
         assert_eq!(find_passwords("Password = \"s3cr3t\""), vec!["s3cr3t"]);
         assert_eq!(find_passwords("Your password has expired"), Vec::<String>::new());

@@ -151,8 +151,9 @@ impl FileType {
 }
 
 /// Script languages by extension.
-pub const SCRIPT_EXTENSIONS: &[&str] =
-    &["vbs", "vbe", "js", "jse", "wsf", "wsc", "wsh", "hta", "ps1", "psm1", "bat", "cmd", "sct", "vba", "sh"];
+pub const SCRIPT_EXTENSIONS: &[&str] = &[
+    "vbs", "vbe", "js", "jse", "wsf", "wsc", "wsh", "hta", "ps1", "psm1", "bat", "cmd", "sct", "vba", "sh",
+];
 /// Text lures by extension.
 pub const TEXT_LURE_EXTENSIONS: &[&str] = &["iqy", "slk", "url"];
 
@@ -176,10 +177,18 @@ pub fn detect(data: &[u8], name: Option<&str>) -> FileType {
             return FileType::Script;
         }
     }
-    if lower.starts_with("web\r\n") || lower.starts_with("web\n") || lower.starts_with("id;p") || lower.contains("[internetshortcut]") {
+    if lower.starts_with("web\r\n")
+        || lower.starts_with("web\n")
+        || lower.starts_with("id;p")
+        || lower.contains("[internetshortcut]")
+    {
         return FileType::TextLure;
     }
-    if lower.contains("#@~^") || lower.contains("<job") || lower.contains("<hta:application") || lower.contains("wscript.") {
+    if lower.contains("#@~^")
+        || lower.contains("<job")
+        || lower.contains("<hta:application")
+        || lower.contains("wscript.")
+    {
         return FileType::Script;
     }
     if lower.trim_start().starts_with("<!doctype html") || lower.contains("<html") {
@@ -203,7 +212,11 @@ fn by_magic(d: &[u8]) -> Option<FileType> {
         [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => FileType::Xz,
         [b'M', b'S', b'C', b'F', 0, 0, 0, 0, ..] => FileType::Cab,
         [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ..] => {
-            return Some(if memchr::memmem::find(d, &utf16("__substg1.0_")).is_some() { FileType::Msg } else { FileType::Ole });
+            return Some(if memchr::memmem::find(d, &utf16("__substg1.0_")).is_some() {
+                FileType::Msg
+            } else {
+                FileType::Ole
+            });
         }
         [b'{', b'\\', b'r', b't', ..] => FileType::Rtf,
         [b'M', b'Z', ..] if is_pe(d) => FileType::Pe,
@@ -233,7 +246,10 @@ fn by_offset_magic(d: &[u8]) -> Option<FileType> {
 }
 
 fn is_pe(d: &[u8]) -> bool {
-    let Some(off) = d.get(0x3c..0x40).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize) else {
+    let Some(off) = d
+        .get(0x3c..0x40)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    else {
         return false;
     };
     d.get(off..off.saturating_add(4)) == Some(b"PE\0\0")
@@ -256,7 +272,10 @@ fn looks_text(head: &[u8]) -> bool {
     if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
         return true;
     }
-    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b)).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+        .count();
     !head.is_empty() && control * 100 <= head.len()
 }
 
@@ -265,9 +284,17 @@ fn mozu_eml_like(head: &[u8]) -> bool {
     let mut known = 0;
     for line in text.lines().take(30) {
         let lower = line.to_ascii_lowercase();
-        if ["received:", "from:", "subject:", "message-id:", "return-path:", "mime-version:", "date:"]
-            .iter()
-            .any(|h| lower.starts_with(h))
+        if [
+            "received:",
+            "from:",
+            "subject:",
+            "message-id:",
+            "return-path:",
+            "mime-version:",
+            "date:",
+        ]
+        .iter()
+        .any(|h| lower.starts_with(h))
         {
             known += 1;
         }
@@ -290,11 +317,20 @@ mod tests {
         pe[0x80..0x84].copy_from_slice(b"PE\0\0");
         assert_eq!(detect(&pe, Some("請求書.pdf")), FileType::Pe);
         assert_eq!(detect(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", None), FileType::Unknown);
-        assert_eq!(detect(b"Set s = CreateObject(\"WScript.Shell\")", Some("a.vbs")), FileType::Script);
+        assert_eq!(
+            detect(b"Set s = CreateObject(\"WScript.Shell\")", Some("a.vbs")),
+            FileType::Script
+        );
         assert_eq!(detect(b"WEB\r\n1\r\nhttp://x/\r\n", Some("q.iqy")), FileType::TextLure);
-        assert_eq!(detect(b"[InternetShortcut]\r\nURL=file://x/a.exe", None), FileType::TextLure);
+        assert_eq!(
+            detect(b"[InternetShortcut]\r\nURL=file://x/a.exe", None),
+            FileType::TextLure
+        );
         assert_eq!(detect(b"hello", Some("a.txt")), FileType::Text);
-        assert_eq!(detect(b"Received: x\r\nFrom: a@b\r\nSubject: s\r\n\r\nx", Some("fwd.eml")), FileType::Eml);
+        assert_eq!(
+            detect(b"Received: x\r\nFrom: a@b\r\nSubject: s\r\n\r\nx", Some("fwd.eml")),
+            FileType::Eml
+        );
         assert_eq!(detect(b"", None), FileType::Unknown);
     }
 }

@@ -85,7 +85,13 @@ pub fn path_name(name: Option<&str>, fallback: &str) -> String {
     let name = name.filter(|n| !n.trim().is_empty()).unwrap_or(fallback);
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     base.chars()
-        .map(|c| if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(MAX_PATH_NAME)
         .collect()
 }
@@ -110,13 +116,23 @@ pub fn walk(root: Item, ctx: &Walk<'_>) -> TreeOutput {
 }
 
 fn visit(item: Item, ctx: &Walk<'_>, index: usize, out: &mut TreeOutput) -> (Artifact, Vec<Item>, Vec<String>) {
-    let fallback = if item.depth == 0 { "attachment".to_string() } else { format!("entry-{index}") };
+    let fallback = if item.depth == 0 {
+        "attachment".to_string()
+    } else {
+        format!("entry-{index}")
+    };
     let component = path_name(item.name.as_deref(), &fallback);
-    let path = if item.parent_path.is_empty() { component } else { format!("{}/{component}", item.parent_path) };
+    let path = if item.parent_path.is_empty() {
+        component
+    } else {
+        format!("{}/{component}", item.parent_path)
+    };
     if let Some(why) = &item.not_extracted {
         return (not_extracted(&item, path, why), Vec::new(), Vec::new());
     }
-    let ftype = item.hint.unwrap_or_else(|| sniff::detect(&item.data, item.name.as_deref()));
+    let ftype = item
+        .hint
+        .unwrap_or_else(|| sniff::detect(&item.data, item.name.as_deref()));
     let hashes = hash_all(&item.data);
     let mut artifact = Artifact {
         path: path.clone(),
@@ -140,22 +156,37 @@ fn visit(item: Item, ctx: &Walk<'_>, index: usize, out: &mut TreeOutput) -> (Art
         return (artifact, Vec::new(), Vec::new());
     }
     let outcome = if item.depth >= ctx.budget.limits().max_depth && ftype != FileType::Unknown {
-        artifact.findings.push(budget_finding("the tree is deeper than the depth limit"));
+        artifact
+            .findings
+            .push(budget_finding("the tree is deeper than the depth limit"));
         Outcome::default()
     } else {
         analysers::analyse(ftype, &item, ctx)
     };
-    let Outcome { details, findings, warnings, encryption, children, texts } = outcome;
+    let Outcome {
+        details,
+        findings,
+        warnings,
+        encryption,
+        children,
+        texts,
+    } = outcome;
     #[cfg(feature = "yara")]
     if let Some(rules) = ctx.yara {
         let (matches, error) = rules.scan(&item.data);
         artifact.findings.extend(matches);
-        artifact.warnings.extend(error.map(|e| Warning::new(WarningCode::EmbeddedMessage, e)));
+        artifact
+            .warnings
+            .extend(error.map(|e| Warning::new(WarningCode::EmbeddedMessage, e)));
     }
     artifact.details = details;
     artifact.findings.extend(findings);
     artifact.encryption = encryption;
-    artifact.warnings.extend(warnings.into_iter().map(|w| Warning::new(WarningCode::EmbeddedMessage, w)));
+    artifact.warnings.extend(
+        warnings
+            .into_iter()
+            .map(|w| Warning::new(WarningCode::EmbeddedMessage, w)),
+    );
     let children = children
         .into_iter()
         .map(|mut c| {
@@ -177,7 +208,10 @@ fn not_extracted(item: &Item, path: String, why: &str) -> Artifact {
         declared_type: item.declared_type.clone(),
         detected_type: "not-extracted".to_string(),
         depth: item.depth,
-        warnings: vec![Warning::new(WarningCode::LimitBodySize, format!("not extracted: {why}"))],
+        warnings: vec![Warning::new(
+            WarningCode::LimitBodySize,
+            format!("not extracted: {why}"),
+        )],
         ..Artifact::default()
     };
     if let Some(name) = &item.name {
@@ -197,6 +231,9 @@ pub fn budget_finding(why: &str) -> Finding {
         severity: Severity::High,
         score: 30,
         title: "unpacking stopped at the budget (possible archive bomb)".to_string(),
-        evidence: vec![Evidence { field: "budget".to_string(), value: why.to_string() }],
+        evidence: vec![Evidence {
+            field: "budget".to_string(),
+            value: why.to_string(),
+        }],
     }
 }

@@ -57,7 +57,10 @@ impl YaraRules {
         let mut stack = vec![dir.to_path_buf()];
         let mut files = 0;
         while let Some(d) = stack.pop() {
-            let io = |source| YaraError::Io { path: d.display().to_string(), source };
+            let io = |source| YaraError::Io {
+                path: d.display().to_string(),
+                source,
+            };
             let mut entries: Vec<_> = std::fs::read_dir(&d).map_err(io)?.flatten().map(|e| e.path()).collect();
             entries.sort();
             for p in entries {
@@ -69,19 +72,31 @@ impl YaraRules {
                 if !matches!(ext, "yar" | "yara") || files >= MAX_RULE_FILES {
                     continue;
                 }
-                let src = std::fs::read_to_string(&p).map_err(|source| YaraError::Io { path: p.display().to_string(), source })?;
+                let src = std::fs::read_to_string(&p).map_err(|source| YaraError::Io {
+                    path: p.display().to_string(),
+                    source,
+                })?;
                 let ns: String = p
                     .file_stem()
-                    .map(|s| s.to_string_lossy().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect())
+                    .map(|s| {
+                        s.to_string_lossy()
+                            .chars()
+                            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                            .collect()
+                    })
                     .unwrap_or_else(|| "rules".into());
                 compiler.new_namespace(&ns);
-                compiler
-                    .add_source(src.as_str())
-                    .map_err(|e| YaraError::Compile { path: p.display().to_string(), message: e.to_string() })?;
+                compiler.add_source(src.as_str()).map_err(|e| YaraError::Compile {
+                    path: p.display().to_string(),
+                    message: e.to_string(),
+                })?;
                 files += 1;
             }
         }
-        Ok(YaraRules { rules: compiler.build(), files })
+        Ok(YaraRules {
+            rules: compiler.build(),
+            files,
+        })
     }
 
     /// Scans `data`; matching rules become findings.
@@ -101,7 +116,11 @@ impl YaraRules {
                             title: format!("YARA rule {} matched", r.identifier()),
                             evidence: vec![Evidence {
                                 field: "yara".into(),
-                                value: if tags.is_empty() { r.identifier().to_string() } else { format!("{} [{}]", r.identifier(), tags.join(", ")) },
+                                value: if tags.is_empty() {
+                                    r.identifier().to_string()
+                                } else {
+                                    format!("{} [{}]", r.identifier(), tags.join(", "))
+                                },
                             }],
                         }
                     })

@@ -15,7 +15,11 @@ use zip::write::SimpleFileOptions;
 fn zip_deflated(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in entries {
-        w.start_file(name.as_str(), SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)).unwrap();
+        w.start_file(
+            name.as_str(),
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
         w.write_all(data).unwrap();
     }
     w.finish().unwrap().into_inner()
@@ -26,7 +30,9 @@ fn zip_deflated(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
 fn nested_bomb() -> Vec<u8> {
     let mut level = common::zip(&[("0.bin", &vec![0u8; 16 << 20])], None);
     for depth in 0..4 {
-        let copies: Vec<(String, Vec<u8>)> = (0..16).map(|i| (format!("{depth}-{i:02}.zip"), level.clone())).collect();
+        let copies: Vec<(String, Vec<u8>)> = (0..16)
+            .map(|i| (format!("{depth}-{i:02}.zip"), level.clone()))
+            .collect();
         level = zip_deflated(&copies);
     }
     level
@@ -75,18 +81,31 @@ fn peak_rss_mib() -> u64 {
 fn bombs_stop_at_the_budget() {
     let mut ran = 0;
     for (name, bomb) in [("42.zip", nested_bomb()), ("overlap.zip", overlapping_bomb())] {
-        let source = SourceRef { path: name.to_string(), index: None, format: SourceFormat::File };
+        let source = SourceRef {
+            path: name.to_string(),
+            index: None,
+            format: SourceFormat::File,
+        };
         let started = Instant::now();
         let size = bomb.len();
         assert!(size < 4 << 20, "{name} fixture is {size} bytes");
         let rec = mozu_artifact::analyse_file(bomb, source, &mozu_artifact::Options::default(), None);
         let took = started.elapsed();
-        eprintln!("{name}: {size} bytes, stopped after {took:?}, {} artifacts", rec.artifacts.len());
+        eprintln!(
+            "{name}: {size} bytes, stopped after {took:?}, {} artifacts",
+            rec.artifacts.len()
+        );
         assert!(took < Duration::from_secs(2), "{name} took {took:?}");
-        let hit = rec.artifacts.iter().any(|a| a.findings.iter().any(|f| f.id == "artifact.budget_exceeded"));
+        let hit = rec
+            .artifacts
+            .iter()
+            .any(|a| a.findings.iter().any(|f| f.id == "artifact.budget_exceeded"));
         assert!(hit, "{name}: no budget finding among {} artifacts", rec.artifacts.len());
         let expanded: u64 = rec.artifacts.iter().filter(|a| a.depth > 0).map(|a| a.size).sum();
-        assert!(expanded <= 2 * mozu_unpack::Limits::default().max_total_bytes, "{name}: {expanded} bytes expanded");
+        assert!(
+            expanded <= 2 * mozu_unpack::Limits::default().max_total_bytes,
+            "{name}: {expanded} bytes expanded"
+        );
         ran += 1;
     }
     assert_eq!(ran, 2);

@@ -10,12 +10,25 @@ fn artifacts_are_written_under_their_hash_only() {
     let dir = std::env::temp_dir().join(format!("mozu-extract-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let x = mozu_artifact::Extractor::new(&dir).unwrap();
-    let z = zip(&[("../../evil/..\\run.vbs", NEMTY_VBS.as_bytes()), ("\u{202e}fdp.exe", b"MZ")], None);
-    let source = SourceRef { path: "in.zip".into(), index: None, format: SourceFormat::File };
+    let z = zip(
+        &[
+            ("../../evil/..\\run.vbs", NEMTY_VBS.as_bytes()),
+            ("\u{202e}fdp.exe", b"MZ"),
+        ],
+        None,
+    );
+    let source = SourceRef {
+        path: "in.zip".into(),
+        index: None,
+        format: SourceFormat::File,
+    };
     let rec = mozu_artifact::analyse_file(z.clone(), source, &mozu_artifact::Options::default(), Some(&x));
     assert_eq!(rec.artifacts.len(), 3);
-    let mut names: Vec<String> =
-        std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     let mut expected: Vec<String> = rec.artifacts.iter().map(|a| format!("{}.bin", a.sha256)).collect();
     expected.push("index.jsonl".into());

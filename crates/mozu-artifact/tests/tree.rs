@@ -10,7 +10,13 @@ use mozu_model::{ArtifactDetails, Location};
 #[test]
 fn kaomoji_zip_with_vbs_downloader() {
     let z = zip(&[("PIC_123456_2020.vbs", NEMTY_VBS.as_bytes())], None);
-    let rec = analyse(&mail_with("(｀・ω・´)", "", "PIC_123456_2020.zip", "application/zip", &z));
+    let rec = analyse(&mail_with(
+        "(｀・ω・´)",
+        "",
+        "PIC_123456_2020.zip",
+        "application/zip",
+        &z,
+    ));
     let root = at(&rec, "PIC_123456_2020.zip");
     assert_eq!(root.detected_type, "zip");
     assert_eq!(root.sha256, sha256(&z));
@@ -21,7 +27,11 @@ fn kaomoji_zip_with_vbs_downloader() {
     assert_eq!(vbs.sha256, sha256(NEMTY_VBS.as_bytes()));
     assert!(vbs.ssdeep.is_some() && vbs.tlsh.is_some());
     assert!(has(vbs, "script.download_execute"), "{:?}", vbs.findings);
-    let url = rec.urls.iter().find(|u| u.url == "http://203.0.113.10/nemty.exe").expect("payload URL");
+    let url = rec
+        .urls
+        .iter()
+        .find(|u| u.url == "http://203.0.113.10/nemty.exe")
+        .expect("payload URL");
     assert_eq!(url.location, Location::Attachment);
     assert_eq!(url.artifact.as_deref(), Some("PIC_123456_2020.zip/PIC_123456_2020.vbs"));
     assert!(rec.ips.contains(&"203.0.113.10".to_string()));
@@ -29,8 +39,20 @@ fn kaomoji_zip_with_vbs_downloader() {
 
 #[test]
 fn encrypted_zip_opened_with_password_from_body() {
-    let z = zip(&[("invoice.js", b"var s = WScript.CreateObject('WScript.Shell'); s.Run('calc');")], Some(("x7Kp2", false)));
-    let rec = analyse(&mail_with("請求書送付の件", "添付の請求書をご確認ください。\r\nパスワード：x7Kp2\r\n", "請求書.zip", "application/zip", &z));
+    let z = zip(
+        &[(
+            "invoice.js",
+            b"var s = WScript.CreateObject('WScript.Shell'); s.Run('calc');",
+        )],
+        Some(("x7Kp2", false)),
+    );
+    let rec = analyse(&mail_with(
+        "請求書送付の件",
+        "添付の請求書をご確認ください。\r\nパスワード：x7Kp2\r\n",
+        "請求書.zip",
+        "application/zip",
+        &z,
+    ));
     let root = at(&rec, "請求書.zip");
     let enc = root.encryption.as_ref().expect("encryption recorded");
     assert_eq!(enc.method, "zipcrypto");
@@ -78,7 +100,9 @@ fn macro_document_inside_a_zip() {
     let rec = analyse(&mail_with("請求書", "", "請求書.zip", "application/zip", &z));
     let doc = at(&rec, "請求書.zip/請求書_2019.docm");
     assert_eq!(doc.detected_type, "ooxml");
-    let Some(ArtifactDetails::Office(info)) = &doc.details else { panic!("no office details: {:?}", doc.details) };
+    let Some(ArtifactDetails::Office(info)) = &doc.details else {
+        panic!("no office details: {:?}", doc.details)
+    };
     assert!(!info.vba_modules.is_empty());
     assert!(has(doc, "office.vba_autoexec"), "{:?}", doc.findings);
 }
@@ -102,7 +126,13 @@ fn executable_disguised_as_pdf_with_double_extension() {
 fn forwarded_mail_is_analysed_recursively() {
     let z = zip(&[("run.vbs", NEMTY_VBS.as_bytes())], None);
     let inner = mail_with("inner", "see zip", "a.zip", "application/zip", &z);
-    let rec = analyse(&mail_with("Fw: inner", "forwarding", "fwd.eml", "message/rfc822", &inner));
+    let rec = analyse(&mail_with(
+        "Fw: inner",
+        "forwarding",
+        "fwd.eml",
+        "message/rfc822",
+        &inner,
+    ));
     let m = at(&rec, "fwd.eml");
     assert_eq!(m.detected_type, "eml");
     assert!(matches!(&m.details, Some(ArtifactDetails::Mail(i)) if i.subject.as_deref() == Some("inner")));

@@ -18,7 +18,10 @@ fn rule_matches_a_script_inside_a_zip() {
     .unwrap();
     let rules = mozu_artifact::yara::YaraRules::load(&dir).unwrap();
     assert_eq!(rules.files, 1);
-    let opts = mozu_artifact::Options { yara: Some(Arc::new(rules)), ..mozu_artifact::Options::default() };
+    let opts = mozu_artifact::Options {
+        yara: Some(Arc::new(rules)),
+        ..mozu_artifact::Options::default()
+    };
     let z = zip(&[("PIC_2020.vbs", NEMTY_VBS.as_bytes())], None);
     let parsed = mozu_mail::parse_eml_parts(
         &mail_with("(^_^;)", "", "PIC_2020.zip", "application/zip", &z),
@@ -27,9 +30,16 @@ fn rule_matches_a_script_inside_a_zip() {
     );
     let rec = mozu_artifact::analyse_message(parsed, &[], &opts, None);
     let vbs = at(&rec, "PIC_2020.zip/PIC_2020.vbs");
-    let f = vbs.findings.iter().find(|f| f.id == "yara.nemty.Downloader_WScript").expect("YARA finding");
+    let f = vbs
+        .findings
+        .iter()
+        .find(|f| f.id == "yara.nemty.Downloader_WScript")
+        .expect("YARA finding");
     assert_eq!(f.evidence[0].value, "Downloader_WScript [downloader]");
-    assert!(!has(at(&rec, "PIC_2020.zip"), "yara.nemty.Downloader_WScript"), "the zip itself holds only compressed bytes");
+    assert!(
+        !has(at(&rec, "PIC_2020.zip"), "yara.nemty.Downloader_WScript"),
+        "the zip itself holds only compressed bytes"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -19,11 +19,19 @@ const CHUNK_FILES: usize = 64;
 
 /// Runs the scan.
 pub fn run(args: &FileScanArgs) -> Result<Summary> {
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Jsonl });
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
     let opts = args.artifacts.options()?;
     let extractor = match &args.artifacts.extract_dir {
-        Some(dir) => Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?),
+        Some(dir) => {
+            Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?)
+        }
         None => None,
     };
     let mut writer = Writer::new(io::BufWriter::new(io::stdout().lock()), format);
@@ -35,7 +43,10 @@ pub fn run(args: &FileScanArgs) -> Result<Summary> {
     let progress = progress_bar(files.len() as u64, args.no_progress);
     for chunk in files.chunks(CHUNK_FILES) {
         let records: Vec<Record> = pool.install(|| {
-            chunk.par_iter().map(|(path, _)| analyse_one(path, &opts, extractor.as_ref())).collect()
+            chunk
+                .par_iter()
+                .map(|(path, _)| analyse_one(path, &opts, extractor.as_ref()))
+                .collect()
         });
         for r in records {
             summary.files += 1;
@@ -57,11 +68,18 @@ fn analyse_one(path: &Path, opts: &mozu_artifact::Options, extractor: Option<&mo
         Ok(buf)
     });
     match data {
-        Ok(d) if d.len() as u64 > MAX_FILE_BYTES => {
-            error_record(display, SourceFormat::File, ErrorKind::Limit, format!("larger than {MAX_FILE_BYTES} bytes"))
-        }
+        Ok(d) if d.len() as u64 > MAX_FILE_BYTES => error_record(
+            display,
+            SourceFormat::File,
+            ErrorKind::Limit,
+            format!("larger than {MAX_FILE_BYTES} bytes"),
+        ),
         Ok(d) => {
-            let source = SourceRef { path: display, index: None, format: SourceFormat::File };
+            let source = SourceRef {
+                path: display,
+                index: None,
+                format: SourceFormat::File,
+            };
             Record::File(mozu_artifact::analyse_file(d, source, opts, extractor))
         }
         Err(e) => error_record(display, SourceFormat::File, ErrorKind::Io, e.to_string()),

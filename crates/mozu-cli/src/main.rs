@@ -128,7 +128,10 @@ impl ArtifactArgs {
                 opts.yara = Some(std::sync::Arc::new(rules));
             }
             #[cfg(not(feature = "yara"))]
-            anyhow::bail!("--yara {}: this mozu was built without the `yara` feature", dir.display());
+            anyhow::bail!(
+                "--yara {}: this mozu was built without the `yara` feature",
+                dir.display()
+            );
         }
         opts.limits.max_depth = self.max_depth;
         opts.limits.max_total_bytes = self.max_expanded_mib.saturating_mul(1 << 20);

@@ -105,7 +105,11 @@ fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
 fn artifacts(out: &mut impl Write, list: &[Artifact]) -> io::Result<()> {
     for a in list {
         let indent = "  ".repeat(a.depth as usize);
-        writeln!(out, "  {:<10} {indent}{}  [{}]  {} bytes  {}", "Artifact", a.path, a.detected_type, a.size, a.sha256)?;
+        writeln!(
+            out,
+            "  {:<10} {indent}{}  [{}]  {} bytes  {}",
+            "Artifact", a.path, a.detected_type, a.size, a.sha256
+        )?;
         for f in &a.findings {
             writeln!(out, "  {:<10} {indent}  ! {} ({:?}): {}", "", f.id, f.severity, f.title)?;
         }
@@ -117,7 +121,13 @@ fn file_table(out: &mut impl Write, f: &FileRecord) -> io::Result<()> {
     writeln!(out, "── {}", f.source.path)?;
     artifacts(out, &f.artifacts)?;
     for u in f.urls.iter().take(20) {
-        writeln!(out, "  {:<10} {}  [{}]", "URL", u.url, u.artifact.as_deref().unwrap_or(""))?;
+        writeln!(
+            out,
+            "  {:<10} {}  [{}]",
+            "URL",
+            u.url,
+            u.artifact.as_deref().unwrap_or("")
+        )?;
     }
     writeln!(out)
 }

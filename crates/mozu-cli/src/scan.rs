@@ -50,7 +50,9 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
 
     let opts = args.artifacts.options()?;
     let extractor = match &args.artifacts.extract_dir {
-        Some(dir) => Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?),
+        Some(dir) => {
+            Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?)
+        }
         None => None,
     };
     let analyse = |parsed: mozu_mail::Parsed| {

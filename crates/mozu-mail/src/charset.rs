@@ -214,7 +214,10 @@ pub fn strict(bytes: &[u8], enc: &'static Encoding) -> Option<String> {
 /// the WHATWG decoder reads. `None` when the bytes hold neither, or hold
 /// other 8-bit bytes (then they are not ISO-2022-JP at all).
 fn jis_kana_to_escapes(bytes: &[u8]) -> Option<Vec<u8>> {
-    if !bytes.iter().any(|&b| b == 0x0e || b == 0x0f || (0xa1..=0xdf).contains(&b)) {
+    if !bytes
+        .iter()
+        .any(|&b| b == 0x0e || b == 0x0f || (0xa1..=0xdf).contains(&b))
+    {
         return None;
     }
     let mut out = Vec::with_capacity(bytes.len() + 16);

@@ -7,11 +7,11 @@ use mail_parser::{HeaderName, Message, MessageParser, PartType};
 use mozu_model::{MessageRecord, SourceRef, Warning, WarningCode};
 use sha2::Digest as _;
 
+use crate::Parsed;
 use crate::body::{self, BodyOutput};
 use crate::charset;
 use crate::headers::HeaderPass;
 use crate::indicators::IndicatorInput;
-use crate::Parsed;
 use crate::limits::{Budget, Limits};
 
 /// Nesting of message/rfc822 attachments followed for indicators.
@@ -42,17 +42,36 @@ fn parse(raw: &[u8], source: SourceRef, limits: &Limits, keep_bytes: bool) -> Pa
     rec.sha256 = hex::encode(sha2::Sha256::digest(raw));
     let budget = Budget::new(limits);
     let mut input = IndicatorInput::default();
-    let attachment_data = fill(raw, &mut rec, &budget, &mut input, if keep_bytes { 0 } else { usize::MAX });
+    let attachment_data = fill(
+        raw,
+        &mut rec,
+        &budget,
+        &mut input,
+        if keep_bytes { 0 } else { usize::MAX },
+    );
     input.apply(&mut rec);
-    Parsed { record: rec, attachment_data }
+    Parsed {
+        record: rec,
+        attachment_data,
+    }
 }
 
 /// Parses `raw` into `rec`, collecting indicator sources into `input`.
 /// `depth` counts message/rfc822 nesting (`usize::MAX` marks a top level
 /// whose attachment bytes are not wanted); attachment bytes are returned
 /// for depth 0 only.
-fn fill(raw: &[u8], rec: &mut MessageRecord, budget: &Budget<'_>, input: &mut IndicatorInput, depth: usize) -> Vec<Vec<u8>> {
-    let (keep, depth) = if depth == usize::MAX { (false, 0) } else { (depth == 0, depth) };
+fn fill(
+    raw: &[u8],
+    rec: &mut MessageRecord,
+    budget: &Budget<'_>,
+    input: &mut IndicatorInput,
+    depth: usize,
+) -> Vec<Vec<u8>> {
+    let (keep, depth) = if depth == usize::MAX {
+        (false, 0)
+    } else {
+        (depth == 0, depth)
+    };
     let data = prepare(raw, rec, budget.limits);
     let Some(msg) = parser().parse(data.as_ref()) else {
         rec.warn(Warning::new(

@@ -91,14 +91,18 @@ pub fn scan_file(path: &Path, explicit: bool, limits: &Limits, finish: Finish<'_
 /// Parses a whole input already in memory (a file or stdin).
 pub fn parse_bytes(data: &[u8], display: &str, limits: &Limits, finish: Finish<'_>) -> Vec<Record> {
     match sniff(data) {
-        InputKind::Mbox => {
-            MboxReader::new(data, limits.max_message_bytes).map(|m| mbox_record(m, display, limits, finish)).collect()
-        }
+        InputKind::Mbox => MboxReader::new(data, limits.max_message_bytes)
+            .map(|m| mbox_record(m, display, limits, finish))
+            .collect(),
         InputKind::Msg => vec![match parse_message_parts(data, InputKind::Msg, display, limits) {
             Ok(parsed) => Record::Message(finish(parsed)),
             Err(e) => error_record(display.to_string(), SourceFormat::Msg, ErrorKind::Parse, e.to_string()),
         }],
-        _ => vec![Record::Message(finish(parse_eml_parts(data, source(display, SourceFormat::Eml, None), limits)))],
+        _ => vec![Record::Message(finish(parse_eml_parts(
+            data,
+            source(display, SourceFormat::Eml, None),
+            limits,
+        )))],
     }
 }
 
@@ -106,7 +110,11 @@ pub fn parse_bytes(data: &[u8], display: &str, limits: &Limits, finish: Finish<'
 pub fn mbox_record(m: io::Result<MboxMessage>, display: &str, limits: &Limits, finish: Finish<'_>) -> Record {
     match m {
         Ok(m) => {
-            let mut rec = finish(parse_eml_parts(&m.bytes, source(display, SourceFormat::Mbox, Some(m.index)), limits));
+            let mut rec = finish(parse_eml_parts(
+                &m.bytes,
+                source(display, SourceFormat::Mbox, Some(m.index)),
+                limits,
+            ));
             if m.truncated {
                 rec.warn(Warning::new(
                     WarningCode::LimitMessageSize,

@@ -9,10 +9,10 @@ use md5::Digest as _;
 use mozu_model::{Address, Attachment, MessageRecord, SourceRef, Warning, WarningCode};
 use mozu_msg::{OutlookMessage, RecipientKind};
 
-use crate::{MailError, Parsed};
 use crate::headers::{HeaderPass, msg_ids};
 use crate::indicators::IndicatorInput;
 use crate::limits::Limits;
+use crate::{MailError, Parsed};
 
 /// Parses an Outlook .msg file.
 pub fn parse_msg(raw: &[u8], source: SourceRef, limits: &Limits) -> Result<MessageRecord, MailError> {
@@ -35,7 +35,10 @@ pub fn parse_msg_parts(raw: &[u8], source: SourceRef, limits: &Limits) -> Result
         .take(rec.attachments.len())
         .map(|a| a.embedded_raw.clone().unwrap_or_else(|| a.data.clone()))
         .collect();
-    Ok(Parsed { record: rec, attachment_data })
+    Ok(Parsed {
+        record: rec,
+        attachment_data,
+    })
 }
 
 fn fill(msg: &OutlookMessage, rec: &mut MessageRecord, limits: &Limits, input: &mut IndicatorInput) {

@@ -15,7 +15,7 @@ fn messages(records: Vec<Record>) -> Vec<MessageRecord> {
         .into_iter()
         .map(|r| match r {
             Record::Message(m) => m,
-            Record::Error(e) => panic!("error record: {e:?}"),
+            other => panic!("not a message record: {other:?}"),
         })
         .collect()
 }

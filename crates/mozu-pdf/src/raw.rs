@@ -1,7 +1,7 @@
 //! The raw scan: a single pass of the tokenizer over the bytes (and over
 //! inflated object streams) that needs no cross-reference table.
 //!
-//! Dictionaries are tracked with an explicit stack of [`Frame`]s, bounded by
+//! Dictionaries are tracked with an explicit stack of frames, bounded by
 //! [`MAX_NESTING`]; deeper nesting is only counted. The deepest nesting seen
 //! (outside strings, comments and stream bodies) decides whether lopdf may
 //! run.

@@ -44,8 +44,8 @@ use std::time::Duration;
 use mozu_model::{ArtifactDetails, Finding, LnkInfo, PeInfo, ScriptInfo};
 
 pub use budget::Budget;
-pub use lnk::{analyse_lnk, parse_lnk};
-pub use pe::{analyse_pe, parse_pe};
+pub use lnk::{ShellLink, analyse_lnk, parse_lnk};
+pub use pe::{PeHeaders, analyse_pe, parse_pe};
 pub use powershell::decode_powershell_encoded;
 pub use script::analyse_script;
 pub use vbe::decode_vbe;

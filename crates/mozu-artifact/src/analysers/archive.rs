@@ -33,7 +33,12 @@ pub fn analyse(ftype: FileType, item: &Item, ctx: &Walk<'_>) -> Outcome {
             return out;
         }
     };
-    let Unpacked { info, entries, budget_hit, warnings } = unpacked;
+    let Unpacked {
+        info,
+        entries,
+        budget_hit,
+        warnings,
+    } = unpacked;
     out.warnings.extend(warnings);
     if let Some(hit) = budget_hit {
         out.findings.push(budget_finding(&hit.to_string()));
@@ -58,14 +63,18 @@ pub fn analyse(ftype: FileType, item: &Item, ctx: &Walk<'_>) -> Outcome {
         }
     }
     if encrypted {
-        let method = opened_with.as_ref().and_then(|(m, _)| m.clone()).unwrap_or_else(|| "encrypted".into());
+        let method = opened_with
+            .as_ref()
+            .and_then(|(m, _)| m.clone())
+            .unwrap_or_else(|| "encrypted".into());
         out.encryption = Some(Encryption {
             method,
             decrypted: opened_with.is_some(),
             password: opened_with.as_ref().map(|(_, p)| p.value.clone()),
             password_source: opened_with.as_ref().map(|(_, p)| p.source.clone()),
         });
-        out.findings.push(encrypted_finding(opened_with.as_ref().map(|(_, p)| p)));
+        out.findings
+            .push(encrypted_finding(opened_with.as_ref().map(|(_, p)| p)));
     }
     out.details = Some(ArtifactDetails::Archive(info));
     out
@@ -78,14 +87,20 @@ fn encrypted_finding(password: Option<&mozu_unpack::Password>) -> Finding {
             severity: Severity::High,
             score: 35,
             title: "encrypted archive whose password is written in the mail".into(),
-            evidence: vec![Evidence { field: format!("password ({})", p.source), value: p.value.clone() }],
+            evidence: vec![Evidence {
+                field: format!("password ({})", p.source),
+                value: p.value.clone(),
+            }],
         },
         Some(p) => Finding {
             id: "archive.encrypted".into(),
             severity: Severity::Medium,
             score: 15,
             title: "encrypted archive (opened with a common password)".into(),
-            evidence: vec![Evidence { field: format!("password ({})", p.source), value: p.value.clone() }],
+            evidence: vec![Evidence {
+                field: format!("password ({})", p.source),
+                value: p.value.clone(),
+            }],
         },
         None => Finding {
             id: "archive.encrypted".into(),

@@ -10,11 +10,20 @@ use crate::tree::Item;
 
 /// Parses a nested message.
 pub fn analyse(ftype: FileType, item: &Item) -> Outcome {
-    let kind = if ftype == FileType::Msg { InputKind::Msg } else { InputKind::Eml };
+    let kind = if ftype == FileType::Msg {
+        InputKind::Msg
+    } else {
+        InputKind::Eml
+    };
     let path = item.name.as_deref().unwrap_or("message");
     let parsed = match parse_message_parts(&item.data, kind, path, &Limits::default()) {
         Ok(p) => p,
-        Err(e) => return Outcome { warnings: vec![format!("nested message could not be parsed: {e}")], ..Outcome::default() },
+        Err(e) => {
+            return Outcome {
+                warnings: vec![format!("nested message could not be parsed: {e}")],
+                ..Outcome::default()
+            };
+        }
     };
     let rec = parsed.record;
     let mut out = Outcome {

@@ -22,7 +22,10 @@ fn from_office(a: mozu_office::Analysis) -> Outcome {
 pub fn ole(item: &Item) -> Outcome {
     match mozu_office::analyse_ole(&item.data) {
         Ok(a) => from_office(a),
-        Err(e) => Outcome { warnings: vec![format!("OLE document could not be read: {e}")], ..Outcome::default() },
+        Err(e) => Outcome {
+            warnings: vec![format!("OLE document could not be read: {e}")],
+            ..Outcome::default()
+        },
     }
 }
 
@@ -37,10 +40,18 @@ pub fn rtf(item: &Item) -> Outcome {
 pub fn ooxml(item: &Item, ctx: &Walk<'_>) -> Outcome {
     let unpacked = match mozu_unpack::unpack(&item.data, Format::Zip, ctx.budget, ctx.passwords) {
         Ok(u) => u,
-        Err(e) => return Outcome { warnings: vec![format!("OOXML package could not be read: {e}")], ..Outcome::default() },
+        Err(e) => {
+            return Outcome {
+                warnings: vec![format!("OOXML package could not be read: {e}")],
+                ..Outcome::default()
+            };
+        }
     };
-    let parts: Vec<(String, Vec<u8>)> =
-        unpacked.entries.into_iter().filter_map(|e| e.data.map(|d| (e.name, d))).collect();
+    let parts: Vec<(String, Vec<u8>)> = unpacked
+        .entries
+        .into_iter()
+        .filter_map(|e| e.data.map(|d| (e.name, d)))
+        .collect();
     let mut out = from_office(mozu_office::analyse_ooxml(&parts));
     if let Some(hit) = unpacked.budget_hit {
         out.findings.push(budget_finding(&hit.to_string()));

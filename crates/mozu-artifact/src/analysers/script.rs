@@ -21,7 +21,11 @@ fn from_script(a: mozu_script::Analysis) -> Outcome {
         warnings: a.warnings,
         encryption: None,
         // Decoded payloads are script text in the same family.
-        children: a.children.into_iter().map(|c| child(c.data, c.name, Some(FileType::Script))).collect(),
+        children: a
+            .children
+            .into_iter()
+            .map(|c| child(c.data, c.name, Some(FileType::Script)))
+            .collect(),
         texts: a.texts,
     }
 }

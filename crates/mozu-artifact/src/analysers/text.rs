@@ -18,10 +18,16 @@ pub fn html(item: &Item) -> Outcome {
     let mut texts = vec![rendered.text];
     texts.extend(rendered.links.into_iter().map(|l| l.href));
     texts.extend(rendered.resources);
-    Outcome { texts, ..Outcome::default() }
+    Outcome {
+        texts,
+        ..Outcome::default()
+    }
 }
 
 /// Plain text.
 pub fn plain(item: &Item) -> Outcome {
-    Outcome { texts: vec![decoded(item)], ..Outcome::default() }
+    Outcome {
+        texts: vec![decoded(item)],
+        ..Outcome::default()
+    }
 }

@@ -47,7 +47,11 @@ pub fn sevenz(name: &str, data: &[u8]) -> Vec<u8> {
 /// A mail with one base64 attachment.
 pub fn mail_with(subject: &str, body: &str, name: &str, ctype: &str, data: &[u8]) -> Vec<u8> {
     let b64 = base64::engine::general_purpose::STANDARD.encode(data);
-    let wrapped: Vec<&str> = b64.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let wrapped: Vec<&str> = b64
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
     format!(
         "From: =?UTF-8?B?{}?= <sender@example.net>\r\nTo: victim@example.co.jp\r\nSubject: =?UTF-8?B?{}?=\r\n\
 MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\n\
@@ -64,7 +68,13 @@ Content-Type: {ctype}\r\nContent-Disposition: attachment; filename*=UTF-8''{}\r\
 
 fn pct(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
