@@ -105,7 +105,7 @@ pub fn analyse_root(
     opts: &Options,
     keep: bool,
 ) -> tree::TreeOutput {
-    let budget = Budget::new(opts.limits.clone());
+    let budget = Budget::new(opts.limits);
     let walk = tree::Walk {
         budget: &budget,
         passwords,
