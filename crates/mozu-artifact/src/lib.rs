@@ -178,6 +178,7 @@ pub fn analyse_file(data: Vec<u8>, source: SourceRef, opts: &Options, extractor:
         ips: set.ips.into_iter().collect(),
         emails: set.emails.into_iter().collect(),
         findings: Vec::new(),
+        verdict: None,
         warnings: Vec::new(),
     }
 }

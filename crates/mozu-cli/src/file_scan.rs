@@ -1,17 +1,16 @@
 //! `mozu file scan`: loose files through the artifact analyser.
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Read};
+use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use mozu_mail::files::error_record;
 use mozu_model::{ErrorKind, Record, SourceFormat, SourceRef};
 use rayon::prelude::*;
 
-use crate::output::Writer;
+use crate::args::FileScanArgs;
 use crate::scan::{Summary, collect_inputs, emit, progress_bar};
-use crate::{FileScanArgs, Format};
 
 /// Largest file read; bigger files are reported, not analysed.
 pub const MAX_FILE_BYTES: u64 = 512 << 20;
@@ -19,28 +18,16 @@ const CHUNK_FILES: usize = 64;
 
 /// Runs the scan.
 pub fn run(args: &FileScanArgs) -> Result<Summary> {
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Jsonl
-    });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()?;
+    let pool = args.common.pool()?;
     let opts = args.artifacts.options()?;
-    let extractor = match &args.artifacts.extract_dir {
-        Some(dir) => {
-            Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?)
-        }
-        None => None,
-    };
-    let mut writer = Writer::new(io::BufWriter::new(io::stdout().lock()), format);
+    let extractor = args.artifacts.extractor()?;
+    let mut writer = args.common.writer();
     let mut summary = Summary::default();
-    let (files, walk_errors) = collect_inputs(&args.paths);
+    let (files, walk_errors) = collect_inputs(&args.common.paths);
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
     }
-    let progress = progress_bar(files.len() as u64, args.no_progress);
+    let progress = progress_bar(files.len() as u64, args.common.no_progress);
     for chunk in files.chunks(CHUNK_FILES) {
         let records: Vec<Record> = pool.install(|| {
             chunk

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use mozu_model::{Address, Artifact, FileRecord, MessageRecord, Record};
 
-use crate::Format;
+use crate::args::Format;
 
 /// Writes records in one format.
 pub struct Writer<W: Write> {

@@ -12,8 +12,8 @@ use mozu_mail::{Limits, MboxReader};
 use mozu_model::{ErrorKind, Record, SourceFormat};
 use rayon::prelude::*;
 
+use crate::args::ScanArgs;
 use crate::output::Writer;
-use crate::{Format, ScanArgs};
 
 /// Files handed to the thread pool at once; output stays in input order.
 const CHUNK_FILES: usize = 256;
@@ -33,28 +33,21 @@ pub struct Summary {
     pub failed: u64,
 }
 
+impl Summary {
+    /// 0 when every input was read, 1 when some could not be.
+    pub fn exit_code(&self) -> std::process::ExitCode {
+        std::process::ExitCode::from(u8::from(self.failed > 0))
+    }
+}
+
 /// Runs the scan.
 pub fn run(args: &ScanArgs) -> Result<Summary> {
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Jsonl
-    });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()?;
+    let pool = args.common.pool()?;
     let limits = Limits::default();
-    let stdout = io::stdout().lock();
-    let mut writer = Writer::new(io::BufWriter::new(stdout), format);
+    let mut writer = args.common.writer();
     let mut summary = Summary::default();
-
     let opts = args.artifacts.options()?;
-    let extractor = match &args.artifacts.extract_dir {
-        Some(dir) => {
-            Some(mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display()))?)
-        }
-        None => None,
-    };
+    let extractor = args.artifacts.extractor()?;
     let analyse = |parsed: mozu_mail::Parsed| {
         if args.no_attachments {
             parsed.record
@@ -62,11 +55,11 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
             mozu_artifact::analyse_message(parsed, &[], &opts, extractor.as_ref())
         }
     };
-    let (files, walk_errors) = collect_inputs(&args.paths);
+    let (files, walk_errors) = collect_inputs(&args.common.paths);
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
     }
-    let progress = progress_bar(files.len() as u64, args.no_progress);
+    let progress = progress_bar(files.len() as u64, args.common.no_progress);
     for chunk in files.chunks(CHUNK_FILES) {
         let results: Vec<FileScan> = pool.install(|| {
             chunk

@@ -41,3 +41,36 @@ pub struct Finding {
     #[serde(default)]
     pub evidence: Vec<Evidence>,
 }
+
+/// The overall rating of a message or file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum VerdictLevel {
+    /// Nothing (or too little) found.
+    Clean,
+    /// Worth an analyst's look.
+    Suspicious,
+    /// Malicious.
+    Malicious,
+}
+
+impl VerdictLevel {
+    /// The lower-case name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictLevel::Clean => "clean",
+            VerdictLevel::Suspicious => "suspicious",
+            VerdictLevel::Malicious => "malicious",
+        }
+    }
+}
+
+/// The verdict: the summed finding scores and the level they reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Sum of the score contributions of all findings (artifacts included).
+    pub score: i32,
+    /// Level reached under the configured thresholds.
+    pub level: VerdictLevel,
+}

@@ -30,7 +30,7 @@ pub use artifact::{
 };
 pub use attachment::Attachment;
 pub use auth::{AuthResult, AuthSummary};
-pub use finding::{Evidence, Finding, Severity};
+pub use finding::{Evidence, Finding, Severity, Verdict, VerdictLevel};
 pub use indicator::{Location, UrlIndicator};
 pub use message::{Link, MessageRecord, ReceivedHop, SourceFormat, SourceRef};
 pub use record::{ErrorKind, ErrorRecord, FileRecord, Record};

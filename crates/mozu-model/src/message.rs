@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Address, Artifact, Attachment, AuthSummary, Finding, UrlIndicator, Warning};
+use crate::{Address, Artifact, Attachment, AuthSummary, Finding, UrlIndicator, Verdict, Warning};
 
 /// The container format a message was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -152,6 +152,12 @@ pub struct MessageRecord {
     /// Detector findings (filled by analysers; empty from the parser).
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// The verdict over all findings; absent when detectors did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    /// Malware families named by detectors or rules (`emotet`), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub families: Vec<String>,
     /// Everything the parser had to work around or cut short.
     #[serde(default)]
     pub warnings: Vec<Warning>,
@@ -188,6 +194,8 @@ impl MessageRecord {
             ips: Vec::new(),
             emails: Vec::new(),
             findings: Vec::new(),
+            verdict: None,
+            families: Vec::new(),
             warnings: Vec::new(),
         }
     }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Artifact, Finding, MessageRecord, SourceRef, UrlIndicator, Warning};
+use crate::{Artifact, Finding, MessageRecord, SourceRef, UrlIndicator, Verdict, Warning};
 
 /// Why an input produced no message record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,6 +50,9 @@ pub struct FileRecord {
     /// Findings about the file as a whole.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// The verdict over all findings; absent when detectors did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
     /// Warnings about the file as a whole.
     #[serde(default)]
     pub warnings: Vec<Warning>,

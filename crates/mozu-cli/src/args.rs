@@ -1,0 +1,135 @@
+//! Arguments shared by the scanning subcommands, and their common set-up.
+
+use std::io::{self, IsTerminal};
+
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+
+use crate::output::Writer;
+
+/// Output format of records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON object per line (default when stdout is not a terminal).
+    Jsonl,
+    /// A readable summary per message (default on a terminal).
+    Table,
+}
+
+/// Inputs, output and parallelism: the same for every scanning subcommand.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// Files or directories to scan (directories are walked); `-` reads
+    /// one input from stdin.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+impl CommonArgs {
+    /// The chosen format, or the default for where stdout goes.
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(if io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Jsonl
+        })
+    }
+
+    /// A thread pool of `--jobs` threads.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
+        Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs.unwrap_or(0))
+            .build()?)
+    }
+
+    /// A record writer on stdout in the chosen format.
+    pub fn writer(&self) -> Writer<io::BufWriter<io::StdoutLock<'static>>> {
+        Writer::new(io::BufWriter::new(io::stdout().lock()), self.format())
+    }
+}
+
+/// Options of the attachment analyser, shared by `mail scan` and `file scan`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ArtifactArgs {
+    /// Write every unpacked artifact into DIR as <sha256>.bin (no execute
+    /// bits) with DIR/index.jsonl mapping them to their tree paths.
+    #[arg(long, value_name = "DIR")]
+    pub extract_dir: Option<std::path::PathBuf>,
+    /// Also try this password on encrypted archives (repeatable).
+    #[arg(long = "password", value_name = "PW")]
+    pub passwords: Vec<String>,
+    /// Scan every artifact with the YARA rules (.yar/.yara) under DIR
+    /// (needs a build with the `yara` feature).
+    #[arg(long, value_name = "DIR")]
+    pub yara: Option<std::path::PathBuf>,
+    /// Maximum nesting depth of the artifact tree.
+    #[arg(long, default_value_t = 8)]
+    pub max_depth: u32,
+    /// Maximum bytes unpacked per attachment tree (MiB).
+    #[arg(long, default_value_t = 256)]
+    pub max_expanded_mib: u64,
+}
+
+/// Arguments of `mozu file scan`.
+#[derive(clap::Args, Debug)]
+pub struct FileScanArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub artifacts: ArtifactArgs,
+}
+
+/// Arguments of `mozu mail scan`.
+#[derive(clap::Args, Debug)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Do not analyse attachments (headers, bodies and indicators only).
+    #[arg(long)]
+    pub no_attachments: bool,
+    #[command(flatten)]
+    pub artifacts: ArtifactArgs,
+}
+
+impl ArtifactArgs {
+    /// The analyser options these arguments describe.
+    pub fn options(&self) -> Result<mozu_artifact::Options> {
+        let mut opts = mozu_artifact::Options::default();
+        if let Some(dir) = &self.yara {
+            #[cfg(feature = "yara")]
+            {
+                let rules = mozu_artifact::yara::YaraRules::load(dir)?;
+                eprintln!("mozu: {} YARA rule files compiled", rules.files);
+                opts.yara = Some(std::sync::Arc::new(rules));
+            }
+            #[cfg(not(feature = "yara"))]
+            anyhow::bail!(
+                "--yara {}: this mozu was built without the `yara` feature",
+                dir.display()
+            );
+        }
+        opts.limits.max_depth = self.max_depth;
+        opts.limits.max_total_bytes = self.max_expanded_mib.saturating_mul(1 << 20);
+        let mut passwords = self.passwords.clone();
+        passwords.extend(opts.passwords);
+        opts.passwords = passwords;
+        Ok(opts)
+    }
+
+    /// The `--extract-dir` extractor, created (directory made) if asked for.
+    pub fn extractor(&self) -> Result<Option<mozu_artifact::Extractor>> {
+        self.extract_dir
+            .as_ref()
+            .map(|dir| mozu_artifact::Extractor::new(dir).with_context(|| format!("extract dir {}", dir.display())))
+            .transpose()
+    }
+}

@@ -1,0 +1,2 @@
+//! Hunting: run Sigma rules over logs, build the timeline, attribute source-less events by co-occurrence.
+#![warn(missing_docs)]

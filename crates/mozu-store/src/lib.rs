@@ -1,0 +1,2 @@
+//! The campaign store: an embedded SQLite database, versioned schema, idempotent ingest.
+#![warn(missing_docs)]
