@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod analysers;
+pub mod book;
 pub mod extract;
 pub mod hashes;
 pub mod names;
@@ -25,6 +26,7 @@ use mozu_indicators::IndicatorSet;
 use mozu_model::{FileRecord, Location, MessageRecord, SourceRef};
 use mozu_unpack::{Budget, Password};
 
+pub use book::PasswordBook;
 pub use extract::Extractor;
 
 /// Passwords tried on every encrypted archive after those found in the

@@ -268,7 +268,7 @@ fn utf16(s: &str) -> Vec<u8> {
 }
 
 /// Printable text (UTF-8, Japanese legacy encodings or UTF-16 with BOM).
-fn looks_text(head: &[u8]) -> bool {
+pub(crate) fn looks_text(head: &[u8]) -> bool {
     if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
         return true;
     }
@@ -279,27 +279,10 @@ fn looks_text(head: &[u8]) -> bool {
     !head.is_empty() && control * 100 <= head.len()
 }
 
+/// Mail is recognised exactly as `mozu mail scan` recognises it, so that a
+/// file counts as mail in both places or in neither.
 fn mozu_eml_like(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(head);
-    let mut known = 0;
-    for line in text.lines().take(30) {
-        let lower = line.to_ascii_lowercase();
-        if [
-            "received:",
-            "from:",
-            "subject:",
-            "message-id:",
-            "return-path:",
-            "mime-version:",
-            "date:",
-        ]
-        .iter()
-        .any(|h| lower.starts_with(h))
-        {
-            known += 1;
-        }
-    }
-    known >= 2
+    matches!(mozu_mail::sniff(head), mozu_mail::InputKind::Eml | mozu_mail::InputKind::Mbox)
 }
 
 #[cfg(test)]

@@ -96,6 +96,10 @@ pub struct ScanArgs {
     /// Do not analyse attachments (headers, bodies and indicators only).
     #[arg(long)]
     pub no_attachments: bool,
+    /// Do not read the batch first for passwords that one mail writes for
+    /// another mail's encrypted archive.
+    #[arg(long)]
+    pub no_cross_message_passwords: bool,
     #[command(flatten)]
     pub artifacts: ArtifactArgs,
 }

@@ -2,13 +2,14 @@
 //! cores, print records in input order.
 
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Write};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mozu_mail::files::{self, FileScan, error_record, mbox_record};
 use mozu_mail::{Limits, MboxReader};
+use mozu_artifact::PasswordBook;
 use mozu_model::{ErrorKind, Record, SourceFormat};
 use rayon::prelude::*;
 
@@ -19,6 +20,8 @@ use crate::output::Writer;
 const CHUNK_FILES: usize = 256;
 /// Mbox messages parsed in parallel at once.
 const CHUNK_MESSAGES: usize = 256;
+/// Files larger than this are not read by the password pre-pass.
+const MAX_PREPASS_BYTES: u64 = 1 << 20;
 
 /// Counts for the closing summary and the exit status.
 #[derive(Debug, Default)]
@@ -48,14 +51,20 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     let mut summary = Summary::default();
     let opts = args.artifacts.options()?;
     let extractor = args.artifacts.extractor()?;
+    let (files, walk_errors) = collect_inputs(&args.common.paths);
+    let book = if args.no_attachments || args.no_cross_message_passwords {
+        PasswordBook::default()
+    } else {
+        password_prepass(&files, &limits, &pool)
+    };
     let analyse = |parsed: mozu_mail::Parsed| {
         if args.no_attachments {
             parsed.record
         } else {
-            mozu_artifact::analyse_message(parsed, &[], &opts, extractor.as_ref())
+            let offered = book.offered_to(&parsed.record);
+            mozu_artifact::analyse_message(parsed, &offered, &opts, extractor.as_ref())
         }
     };
-    let (files, walk_errors) = collect_inputs(&args.common.paths);
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
     }
@@ -88,6 +97,61 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
         summary.files, summary.messages, summary.skipped, summary.failed
     );
     Ok(summary)
+}
+
+/// Reads the batch once without attachments to learn the passwords that
+/// messages write for other messages' archives (the PPAP habit). Standard
+/// input cannot be read twice, and password mails are short, so stdin and
+/// large files are left out.
+fn password_prepass(files: &[(PathBuf, bool)], limits: &Limits, pool: &rayon::ThreadPool) -> PasswordBook {
+    let collect: files::Finish<'_> = &|parsed: mozu_mail::Parsed| parsed.record;
+    let mut book = PasswordBook::default();
+    let mut add = |record: Record| {
+        if let Record::Message(m) = record {
+            book.add_message(&m);
+        }
+    };
+    for chunk in files.chunks(CHUNK_FILES) {
+        let results: Vec<FileScan> = pool.install(|| {
+            chunk
+                .par_iter()
+                .filter(|(p, _)| prepass_wanted(p))
+                .map(|(p, explicit)| files::scan_file(p, *explicit, limits, collect))
+                .collect()
+        });
+        for result in results {
+            match result {
+                FileScan::Records(records) => records.into_iter().for_each(&mut add),
+                FileScan::Mbox(path) => {
+                    let Ok(file) = File::open(&path) else { continue };
+                    let display = path.display().to_string();
+                    let reader = MboxReader::new(BufReader::new(file), limits.max_message_bytes);
+                    for m in reader {
+                        add(mbox_record(m, &display, limits, collect));
+                    }
+                }
+                FileScan::Skipped => {}
+            }
+        }
+    }
+    book
+}
+
+/// Small files, and mboxes of any size (their messages are read one by
+/// one); never standard input.
+fn prepass_wanted(path: &Path) -> bool {
+    if path.as_os_str() == "-" {
+        return false;
+    }
+    match path.metadata() {
+        Ok(m) if m.len() <= MAX_PREPASS_BYTES => true,
+        Ok(_) => {
+            let mut head = Vec::new();
+            let read = File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+            read.is_ok() && mozu_mail::sniff(&head) == mozu_mail::InputKind::Mbox
+        }
+        Err(_) => false,
+    }
 }
 
 pub(crate) fn progress_bar(len: u64, disabled: bool) -> ProgressBar {

@@ -112,3 +112,34 @@ fn mbox_records_carry_their_index() {
     assert_eq!(records[1]["source"]["format"], "mbox");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The PPAP habit: the zip in one mail, its password in the next. The
+/// pre-pass reads the batch first, so the first mail's archive opens.
+#[test]
+fn password_from_a_second_mail_opens_the_archive() {
+    let out = mozu().args(["mail", "scan", "testdata/ppap"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let records = lines(&out.stdout);
+    assert_eq!(records.len(), 2);
+    let zip = records[0]["artifacts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["path"] == "見積書.zip"))
+        .expect("zip artifact");
+    assert_eq!(zip["encryption"]["decrypted"], true, "{zip}");
+    assert_eq!(zip["encryption"]["password"], "Mz7wq3Hk");
+    assert_eq!(zip["encryption"]["password_source"], "other-message");
+    let inner = records[0]["artifacts"].as_array().unwrap();
+    assert!(inner.iter().any(|x| x["path"] == "見積書.zip/見積書.vbs" && x["detected_type"] == "script"));
+
+    // Without the pre-pass the archive stays closed.
+    let out = mozu()
+        .args(["mail", "scan", "--no-cross-message-passwords", "testdata/ppap"])
+        .output()
+        .unwrap();
+    let records = lines(&out.stdout);
+    let zip = records[0]["artifacts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["path"] == "見積書.zip"))
+        .expect("zip artifact");
+    assert_eq!(zip["encryption"]["decrypted"], false, "{zip}");
+}

@@ -20,14 +20,22 @@ fn from_script(a: mozu_script::Analysis) -> Outcome {
         findings: a.findings,
         warnings: a.warnings,
         encryption: None,
-        // Decoded payloads are script text in the same family.
-        children: a
-            .children
-            .into_iter()
-            .map(|c| child(c.data, c.name, Some(FileType::Script)))
-            .collect(),
+        children: a.children.into_iter().map(|c| decoded_child(c.data, c.name)).collect(),
         texts: a.texts,
     }
+}
+
+/// A payload decoded out of a script: sniffed like any artifact, since a
+/// base64 blob may hold a PE or an archive; only text that is not otherwise
+/// recognised is taken as script of the same family.
+fn decoded_child(data: Vec<u8>, name: String) -> Item {
+    let hint = match crate::sniff::detect(&data, Some(&name)) {
+        FileType::Text | FileType::Unknown if crate::sniff::looks_text(&data[..data.len().min(4096)]) => {
+            Some(FileType::Script)
+        }
+        _ => None,
+    };
+    child(data, name, hint)
 }
 
 /// The script language of an item: what the parent said, the extension,
