@@ -70,11 +70,13 @@ impl PasswordBook {
     pub fn offered_to(&self, rec: &MessageRecord) -> Vec<String> {
         let sender = sender_of(rec);
         let thread = thread_of(rec);
-        let related = |e: &Entry| {
-            (sender.is_some() && e.sender == sender) || (thread.is_some() && e.thread == thread)
-        };
+        let related = |e: &Entry| (sender.is_some() && e.sender == sender) || (thread.is_some() && e.thread == thread);
         let mut out: Vec<String> = Vec::new();
-        let ordered = self.entries.iter().filter(|e| related(e)).chain(self.entries.iter().filter(|e| !related(e)));
+        let ordered = self
+            .entries
+            .iter()
+            .filter(|e| related(e))
+            .chain(self.entries.iter().filter(|e| !related(e)));
         for p in ordered.flat_map(|e| e.passwords.iter()) {
             if out.len() >= MAX_OFFERED {
                 break;
@@ -88,7 +90,10 @@ impl PasswordBook {
 }
 
 fn sender_of(rec: &MessageRecord) -> Option<String> {
-    rec.from.as_ref().and_then(|a| a.address.as_ref()).map(|a| a.to_ascii_lowercase())
+    rec.from
+        .as_ref()
+        .and_then(|a| a.address.as_ref())
+        .map(|a| a.to_ascii_lowercase())
 }
 
 /// The subject without reply/forward prefixes and bracketed tags, so that
@@ -98,7 +103,10 @@ fn thread_of(rec: &MessageRecord) -> Option<String> {
     loop {
         let before = s;
         for prefix in ["re:", "fw:", "fwd:", "返信:", "転送:", "ｒｅ：", "re：", "fw："] {
-            if s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            if s.len() >= prefix.len()
+                && s.is_char_boundary(prefix.len())
+                && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+            {
                 s = s[prefix.len()..].trim_start();
             }
         }
@@ -140,11 +148,18 @@ mod tests {
     fn related_passwords_come_first() {
         let mut book = PasswordBook::default();
         book.add_message(&mail("x@other.example", "別件", "パスワード：Zz99zz"));
-        book.add_message(&mail("a@corp.example", "【パスワード】見積書の件", "解凍パスワードは「Ab12cd」です。"));
+        book.add_message(&mail(
+            "a@corp.example",
+            "【パスワード】見積書の件",
+            "解凍パスワードは「Ab12cd」です。",
+        ));
         book.add_message(&mail("b@corp.example", "無関係", "本文のみ"));
         assert_eq!(book.len(), 2);
         let zip_mail = mail("a@corp.example", "見積書の件", "添付をご確認ください。");
-        assert_eq!(book.offered_to(&zip_mail), vec!["Ab12cd".to_string(), "Zz99zz".to_string()]);
+        assert_eq!(
+            book.offered_to(&zip_mail),
+            vec!["Ab12cd".to_string(), "Zz99zz".to_string()]
+        );
         let thread_mail = mail("c@else.example", "Re: 見積書の件", "");
         assert_eq!(book.offered_to(&thread_mail)[0], "Ab12cd");
     }

@@ -282,7 +282,10 @@ pub(crate) fn looks_text(head: &[u8]) -> bool {
 /// Mail is recognised exactly as `mozu mail scan` recognises it, so that a
 /// file counts as mail in both places or in neither.
 fn mozu_eml_like(head: &[u8]) -> bool {
-    matches!(mozu_mail::sniff(head), mozu_mail::InputKind::Eml | mozu_mail::InputKind::Mbox)
+    matches!(
+        mozu_mail::sniff(head),
+        mozu_mail::InputKind::Eml | mozu_mail::InputKind::Mbox
+    )
 }
 
 #[cfg(test)]

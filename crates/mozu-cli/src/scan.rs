@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mozu_artifact::PasswordBook;
 use mozu_mail::files::{self, FileScan, error_record, mbox_record};
 use mozu_mail::{Limits, MboxReader};
-use mozu_artifact::PasswordBook;
 use mozu_model::{ErrorKind, Record, SourceFormat};
 use rayon::prelude::*;
 

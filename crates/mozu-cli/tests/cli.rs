@@ -129,7 +129,11 @@ fn password_from_a_second_mail_opens_the_archive() {
     assert_eq!(zip["encryption"]["password"], "Mz7wq3Hk");
     assert_eq!(zip["encryption"]["password_source"], "other-message");
     let inner = records[0]["artifacts"].as_array().unwrap();
-    assert!(inner.iter().any(|x| x["path"] == "見積書.zip/見積書.vbs" && x["detected_type"] == "script"));
+    assert!(
+        inner
+            .iter()
+            .any(|x| x["path"] == "見積書.zip/見積書.vbs" && x["detected_type"] == "script")
+    );
 
     // Without the pre-pass the archive stays closed.
     let out = mozu()

@@ -42,6 +42,7 @@ mod ovba;
 mod report;
 mod rtf;
 mod vba;
+mod xlm;
 
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;

@@ -23,6 +23,11 @@ const CODEPAGE: u16 = 0x0042;
 const MACRO_SHEET: u8 = 0x01;
 /// BOUNDSHEET sheet type of an Excel 5 VBA module sheet.
 const VBA_MODULE_SHEET: u8 = 0x06;
+/// Cell formula with its cached value.
+const FORMULA: u16 = 0x0006;
+/// String result of the preceding FORMULA.
+const STRING: u16 = 0x0207;
+const XLM_SHEET: &str = "Excel 4.0 macro sheet";
 /// NAME `fBuiltin` flag.
 const NAME_BUILTIN: u16 = 0x0020;
 
@@ -45,6 +50,10 @@ pub(crate) fn analyse(container: &mut Container<'_>, report: &mut Report) -> Opt
         let value = format!("{} ({}, {})", sheet.name, sheet.kind, visibility(sheet.state));
         let score = if sheet.state == 0 { 50 } else { 60 };
         report.signal(Kind::XlmMacrosheet, Severity::High, score, "xlm_macro_sheets", &value);
+        if sheet.kind == XLM_SHEET && biff8(&stream) {
+            let formulas = sheet_formulas(&stream, sheet.position);
+            crate::xlm::report_formulas(&format!("xlm_macro_sheets[{}]", sheet.name), &formulas, report);
+        }
     }
     if !globals.macro_sheets.is_empty() {
         for name in &globals.auto_names {
@@ -54,6 +63,52 @@ pub(crate) fn analyse(container: &mut Container<'_>, report: &mut Report) -> Opt
     globals
         .encrypted
         .then_some("FILEPASS record (password-protected workbook)")
+}
+
+/// BIFF8 (the formula layout decoded here) starts with a BOF of version 0x0600.
+fn biff8(stream: &[u8]) -> bool {
+    read_u16(stream, 0) == Some(BOF) && read_u16(stream, 4).is_some_and(|v| v >= 0x0600)
+}
+
+/// The formulas of the sheet substream at `position`, decoded to text
+/// (undecodable ones are skipped), with their cached string results.
+fn sheet_formulas(stream: &[u8], position: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pos = position;
+    let mut bytes = 0;
+    for _ in 0..MAX_RECORDS {
+        let (Some(kind), Some(length)) = (read_u16(stream, pos), read_u16(stream, pos + 2)) else {
+            break;
+        };
+        let start = pos + 4;
+        let Some(data) = stream.get(start..start + usize::from(length)) else {
+            break;
+        };
+        pos = start + usize::from(length);
+        let text = match kind {
+            EOF => break,
+            FORMULA => read_u16(data, 20)
+                .and_then(|cce| data.get(22..22 + usize::from(cce)))
+                .and_then(crate::xlm::decode_rgce),
+            STRING => xl_unicode_string(data).map(|s| format!("\"{s}\"")),
+            _ => None,
+        };
+        if let Some(text) = text {
+            bytes += text.len();
+            if bytes > crate::MAX_SOURCE_BYTES {
+                break;
+            }
+            out.push(text);
+        }
+    }
+    out
+}
+
+/// An XLUnicodeString: 16-bit count, flags, characters.
+fn xl_unicode_string(data: &[u8]) -> Option<String> {
+    let count = usize::from(read_u16(data, 0)?);
+    let high = data.get(2)? & 0x01 != 0;
+    decode_chars(data.get(3..)?, count, high)
 }
 
 fn visibility(state: u8) -> &'static str {
@@ -68,6 +123,8 @@ fn visibility(state: u8) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MacroSheet {
     pub(crate) name: String,
+    /// Stream offset of the sheet's BOF record.
+    pub(crate) position: usize,
     /// `Excel 4.0 macro sheet` or `VBA module sheet`.
     pub(crate) kind: &'static str,
     /// 0 visible, 1 hidden, 2 very hidden.
@@ -121,18 +178,19 @@ pub(crate) fn parse_globals(stream: &[u8]) -> Globals {
 }
 
 fn boundsheet(data: &[u8], biff8: bool, code_page: Option<u16>, globals: &mut Globals) {
-    let (Some(_position), Some(&state), Some(&sheet_type)) = (read_u32(data, 0), data.get(4), data.get(5)) else {
+    let (Some(position), Some(&state), Some(&sheet_type)) = (read_u32(data, 0), data.get(4), data.get(5)) else {
         globals.problems.push("short BOUNDSHEET record".to_owned());
         return;
     };
     let kind = match sheet_type {
-        MACRO_SHEET => "Excel 4.0 macro sheet",
+        MACRO_SHEET => XLM_SHEET,
         VBA_MODULE_SHEET => "VBA module sheet",
         _ => return,
     };
     let name = short_string(data.get(6..).unwrap_or_default(), biff8, code_page).unwrap_or_default();
     globals.macro_sheets.push(MacroSheet {
         name,
+        position: position as usize,
         kind,
         state: state & 0x03,
     });

@@ -4,32 +4,18 @@
 
 use mozu_model::Severity;
 
+use crate::MAX_LIST_ITEMS;
 use crate::findings::Kind;
 use crate::report::Report;
-use crate::{MAX_LIST_ITEMS, MAX_SOURCE_BYTES};
 
 use super::Part;
 use super::rels::Relationships;
 use super::xml::{self, Event};
 
-/// Longest formula kept, in bytes.
-const MAX_FORMULA_BYTES: usize = 8 << 10;
+use crate::xlm::MAX_FORMULA_BYTES;
+
 /// Most formulas read per part.
 const MAX_FORMULAS: usize = 100_000;
-/// Most suspicious formulas quoted as evidence per macro sheet.
-const MAX_QUOTED_FORMULAS: usize = 8;
-/// XLM functions that run programs, call DLLs or write formulas at run time.
-const XLM_FUNCTIONS: &[&str] = &[
-    "EXEC(",
-    "CALL(",
-    "REGISTER(",
-    "RUN(",
-    "FORMULA(",
-    "FORMULA.FILL(",
-    "URLDOWNLOADTOFILE",
-    "SHELL",
-    "HALT(",
-];
 
 /// Analyses the workbook part and every macro sheet, external link and
 /// worksheet part.
@@ -122,26 +108,7 @@ fn macro_sheet(part: &Part<'_>, name_from_part: bool, report: &mut Report) {
         return;
     }
     let formulas = formulas(part.data);
-    let summary = format!("{} formulas", formulas.len());
-    report.signal(Kind::XlmMacrosheet, Severity::High, 50, &field, &summary);
-    let mut quoted = 0;
-    for formula in &formulas {
-        let upper = formula.to_ascii_uppercase();
-        if quoted < MAX_QUOTED_FORMULAS && XLM_FUNCTIONS.iter().any(|function| upper.contains(function)) {
-            report.signal(Kind::XlmMacrosheet, Severity::High, 60, &field, formula);
-            quoted += 1;
-        }
-    }
-    let mut joined = String::new();
-    for formula in &formulas {
-        if joined.len() + formula.len() + 1 > MAX_SOURCE_BYTES {
-            report.warn(format!("{field}: formula text over {MAX_SOURCE_BYTES} bytes truncated"));
-            break;
-        }
-        joined.push_str(formula);
-        joined.push('\n');
-    }
-    report.text(&joined);
+    crate::xlm::report_formulas(&field, &formulas, report);
 }
 
 /// `<ddeLink ddeService="cmd" ddeTopic="/c …">` in an external link part.

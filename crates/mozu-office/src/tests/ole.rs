@@ -50,6 +50,19 @@ fn excel_very_hidden_macro_sheet() {
         "office.xlm_macrosheet",
         "Auto_Open (built-in name)"
     ));
+    // The formulas are decoded: the CHAR() chain folds into the URL.
+    assert!(evidence_contains(&analysis, "office.xlm_macrosheet", "3 formulas"));
+    assert!(evidence_contains(
+        &analysis,
+        "office.xlm_macrosheet",
+        "CALL(\"urlmon\",\"URLDownloadToFileA\""
+    ));
+    assert!(evidence_contains(&analysis, "office.xlm_macrosheet", "EXEC(\"rundll32"));
+    assert!(
+        analysis.texts.iter().any(|t| t.contains(fixtures::XLM_URL)),
+        "{:?}",
+        analysis.texts
+    );
     assert!(!has_finding(&analysis, "office.encrypted"));
 }
 
