@@ -88,7 +88,12 @@ impl MessageDigest {
                 kind: a.content_type.clone().unwrap_or_default(),
             });
         }
-        for art in rec.artifacts.iter().filter(|a| a.depth > 0 && !a.sha256.is_empty()).take(64) {
+        for art in rec
+            .artifacts
+            .iter()
+            .filter(|a| a.depth > 0 && !a.sha256.is_empty())
+            .take(64)
+        {
             d.payloads.push(Payload {
                 sha256: art.sha256.clone(),
                 md5: art.md5.clone(),
@@ -104,7 +109,10 @@ impl MessageDigest {
                 d.url_hosts.push(h.clone());
             }
         }
-        let findings = rec.findings.iter().chain(rec.artifacts.iter().flat_map(|a| a.findings.iter()));
+        let findings = rec
+            .findings
+            .iter()
+            .chain(rec.artifacts.iter().flat_map(|a| a.findings.iter()));
         for f in findings.take(256) {
             if !d.finding_ids.contains(&f.id) {
                 d.finding_ids.push(f.id.clone());
@@ -124,7 +132,13 @@ impl MessageDigest {
     pub fn day(&self) -> Option<String> {
         let date = self.date.as_deref()?;
         let day = date.get(..10)?;
-        let ok = day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        let ok = day.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
         ok.then(|| day.to_string())
     }
 }
@@ -225,7 +239,12 @@ impl CampaignBuilder {
         if value.is_empty() {
             return;
         }
-        *self.lists.entry(list).or_default().entry(value.to_string()).or_default() += 1;
+        *self
+            .lists
+            .entry(list)
+            .or_default()
+            .entry(value.to_string())
+            .or_default() += 1;
     }
 
     /// Adds one member with its features.
@@ -248,7 +267,10 @@ impl CampaignBuilder {
         self.count("senders", &opt(&d.from_address).to_lowercase());
         self.count("sender_domains", &opt(&d.from_domain));
         self.count("sender_ips", &opt(&d.sender_ip));
-        self.count("sender_networks", &d.sender_ip.as_deref().and_then(network_of).unwrap_or_default());
+        self.count(
+            "sender_networks",
+            &d.sender_ip.as_deref().and_then(network_of).unwrap_or_default(),
+        );
         self.count("x_mailers", &opt(&d.x_mailer));
         self.count("subject_templates", &opt(&f.subject_template));
         self.count("subjects", &opt(&d.subject));

@@ -8,7 +8,6 @@ use std::collections::{HashMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::features::{Features, blocking_keys};
-use crate::mask;
 use crate::minhash::stable_hash;
 
 /// Mails remembered per blocking key (the newest ones): bounds the work per
@@ -103,7 +102,10 @@ impl Clusterer {
     /// Adds a mail: it joins the campaigns it links to or opens one.
     pub fn add(&mut self, features: Features) -> Assignment {
         let index = self.features.len();
-        let keys: Vec<u64> = blocking_keys(&features).iter().map(|k| stable_hash(k.as_bytes())).collect();
+        let keys: Vec<u64> = blocking_keys(&features)
+            .iter()
+            .map(|k| stable_hash(k.as_bytes()))
+            .collect();
         let mut candidates: Vec<u32> = Vec::new();
         for key in &keys {
             if let Some(bucket) = self.buckets.get(key) {
@@ -119,29 +121,34 @@ impl Clusterer {
             // Keep the newest: campaigns are bursty, recent mail is the best evidence.
             candidates.drain(..candidates.len() - MAX_CANDIDATES);
         }
-        let mut best: HashMap<usize, Link> = HashMap::new();
+        // Best candidate per campaign, then reasons for those only.
+        let mut best: HashMap<usize, (usize, f64)> = HashMap::new();
         for cand in candidates {
             let cand = cand as usize;
             let Some(other) = self.features.get(cand) else { continue };
-            let Some((score, reasons)) = score(&features, other, &self.config) else { continue };
+            let Some(score) = evaluate(&features, other, &self.config, None) else {
+                continue;
+            };
             let root = self.find(cand);
-            let better = best.get(&root).is_none_or(|l| score > l.score);
-            if better {
-                best.insert(
-                    root,
-                    Link {
-                        from: index,
-                        to: cand,
-                        score,
-                        reasons,
-                    },
-                );
+            if best.get(&root).is_none_or(|&(_, s)| score > s) {
+                best.insert(root, (cand, score));
             }
         }
+        let mut links: Vec<Link> = best
+            .into_values()
+            .filter_map(|(to, _)| {
+                let (score, reasons) = score(&features, self.features.get(to)?, &self.config)?;
+                Some(Link {
+                    from: index,
+                    to,
+                    score,
+                    reasons,
+                })
+            })
+            .collect();
+        links.sort_by_key(|l| l.to);
         self.features.push(features);
         self.parent.push(index);
-        let mut links: Vec<Link> = best.into_values().collect();
-        links.sort_by_key(|l| l.to);
         for link in &links {
             self.union(index, link.to);
         }
@@ -199,14 +206,6 @@ impl Clusterer {
     }
 }
 
-fn reason(feature: &str, value: &str, weight: f64) -> Reason {
-    Reason {
-        feature: feature.to_string(),
-        value: value.to_string(),
-        weight,
-    }
-}
-
 fn first_shared<'a>(a: &'a [String], b: &[String]) -> Option<&'a String> {
     a.iter().find(|x| b.contains(x))
 }
@@ -220,55 +219,79 @@ fn same<'a>(a: &'a Option<String>, b: &Option<String>) -> Option<&'a String> {
 /// path) ties them — shared sending infrastructure alone is not a campaign.
 pub fn score(a: &Features, b: &Features, config: &Config) -> Option<(f64, Vec<Reason>)> {
     let mut reasons = Vec::new();
+    let total = evaluate(a, b, config, Some(&mut reasons))?;
+    Some((total, reasons))
+}
+
+/// The link score of a pair, filling `explain` with the reasons when given.
+/// Scoring without reasons allocates nothing: most candidates fail.
+fn evaluate(a: &Features, b: &Features, config: &Config, mut explain: Option<&mut Vec<Reason>>) -> Option<f64> {
+    let mut total = 0.0;
     let mut strong = false;
-    let mut add = |feature: &str, value: &str, weight: f64, is_strong: bool, reasons: &mut Vec<Reason>| {
+    let mut add = |feature: &str, value: &dyn Fn() -> String, weight: f64, is_strong: bool| {
         strong |= is_strong;
-        reasons.push(reason(feature, value, weight));
+        total += weight;
+        if let Some(r) = explain.as_deref_mut() {
+            r.push(Reason {
+                feature: feature.to_string(),
+                value: value(),
+                weight,
+            });
+        }
     };
     if let Some(h) = first_shared(&a.payload_hashes, &b.payload_hashes) {
-        add("payload_sha256", h, 1.0, true, &mut reasons);
+        add("payload_sha256", &|| h.clone(), 1.0, true);
     } else if let Some(h) = first_shared(&a.fuzzy_hashes, &b.fuzzy_hashes) {
-        add("fuzzy_hash", h, 0.7, true, &mut reasons);
+        add("fuzzy_hash", &|| h.clone(), 0.7, true);
     }
     if let Some(t) = same(&a.subject_template, &b.subject_template) {
-        let informative = mask::is_informative(t);
-        add("subject_template", t, if informative { 0.6 } else { 0.3 }, informative, &mut reasons);
+        let informative = a.subject_informative;
+        add(
+            "subject_template",
+            &|| t.clone(),
+            if informative { 0.6 } else { 0.3 },
+            informative,
+        );
     }
     if let Some(p) = first_shared(&a.attachment_patterns, &b.attachment_patterns) {
         let stem = p.rsplit_once('.').map_or(p.as_str(), |(s, _)| s);
         let informative = stem.chars().filter(|c| c.is_alphabetic()).count() >= 3;
-        add("attachment_pattern", p, if informative { 0.5 } else { 0.25 }, informative, &mut reasons);
+        add(
+            "attachment_pattern",
+            &|| p.clone(),
+            if informative { 0.5 } else { 0.25 },
+            informative,
+        );
     }
     if let (Some(x), Some(y)) = (&a.body, &b.body) {
         let sim = x.similarity(y);
         if sim >= config.min_body_similarity {
-            add("body_minhash", &format!("{sim:.2}"), 0.8 * sim, sim >= 0.6, &mut reasons);
+            add("body_minhash", &|| format!("{sim:.2}"), 0.8 * sim, sim >= 0.6);
         }
     }
     if let Some(u) = first_shared(&a.url_patterns, &b.url_patterns).filter(|u| !u.ends_with('/')) {
-        add("url_pattern", u, 0.5, true, &mut reasons);
+        add("url_pattern", &|| u.clone(), 0.5, true);
     } else if let Some(h) = first_shared(&a.url_hosts, &b.url_hosts) {
         let own = a.from_domain.as_ref().is_some_and(|d| h.ends_with(d.as_str()));
-        add("url_host", h, if own { 0.1 } else { 0.35 }, false, &mut reasons);
+        add("url_host", &|| h.clone(), if own { 0.1 } else { 0.35 }, false);
     }
     if let Some(t) = first_shared(&a.type_chains, &b.type_chains) {
-        add("type_chain", t, 0.2, false, &mut reasons);
+        add("type_chain", &|| t.clone(), 0.2, false);
     }
     if let Some(x) = same(&a.x_mailer, &b.x_mailer) {
-        add("x_mailer", x, 0.15, false, &mut reasons);
+        add("x_mailer", &|| x.clone(), 0.15, false);
     }
     if let Some(m) = same(&a.message_id_pattern, &b.message_id_pattern) {
-        add("message_id_pattern", m, 0.2, false, &mut reasons);
+        add("message_id_pattern", &|| m.clone(), 0.2, false);
     }
     if let Some(r) = same(&a.received_shape, &b.received_shape) {
-        add("received_shape", r, 0.1, false, &mut reasons);
+        add("received_shape", &|| r.clone(), 0.1, false);
     }
     if let Some(n) = same(&a.sender_net, &b.sender_net) {
-        add("sender_net", n, 0.2, false, &mut reasons);
+        add("sender_net", &|| n.clone(), 0.2, false);
     }
     if let Some(d) = same(&a.from_domain, &b.from_domain) {
-        add("from_domain", d, 0.15, false, &mut reasons);
+        add("from_domain", &|| d.clone(), 0.15, false);
     }
-    let total: f64 = reasons.iter().map(|r| r.weight).sum();
-    (strong && total >= config.threshold).then_some((total, reasons))
+    (strong && total >= config.threshold).then_some(total)
 }

@@ -19,6 +19,9 @@ pub const MAX_FEATURE_VALUES: usize = 32;
 pub struct Features {
     /// Subject template (digits, dates, names, kaomoji masked).
     pub subject_template: Option<String>,
+    /// Whether the template says more than its placeholders ([`mask::is_informative`]).
+    #[serde(default)]
+    pub subject_informative: bool,
     /// Attachment-name patterns (`pic_######_2020.zip`).
     pub attachment_patterns: Vec<String>,
     /// Artifact type chains from attachment to leaf (`zip>vbs`, `doc+macro`).
@@ -69,6 +72,7 @@ impl Features {
             .as_deref()
             .map(|s| mask::subject_template(s, &names))
             .filter(|t| !t.is_empty());
+        f.subject_informative = f.subject_template.as_deref().is_some_and(mask::is_informative);
         for a in &rec.attachments {
             if let Some(name) = &a.name {
                 push_capped(&mut f.attachment_patterns, mask::name_pattern(name));
@@ -79,7 +83,11 @@ impl Features {
         if f.type_chains.is_empty() {
             // Attachments were not analysed: the declared type is all there is.
             for a in &rec.attachments {
-                let ext = a.name.as_deref().and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_lowercase());
+                let ext = a
+                    .name
+                    .as_deref()
+                    .and_then(|n| n.rsplit_once('.'))
+                    .map(|(_, e)| e.to_lowercase());
                 if let Some(ext) = ext {
                     push_capped(&mut f.type_chains, format!("ext:{ext}"));
                 }
@@ -105,7 +113,10 @@ impl Features {
         f.message_id_pattern = rec.message_id.as_deref().map(message_id_pattern);
         f.received_shape = received_shape(rec);
         f.sender_net = rec.received.iter().find_map(|h| h.ip.as_deref().and_then(network_of));
-        f.from_domain = rec.from.as_ref().and_then(|a| a.registrable_domain.clone().or_else(|| a.domain.clone()));
+        f.from_domain = rec
+            .from
+            .as_ref()
+            .and_then(|a| a.registrable_domain.clone().or_else(|| a.domain.clone()));
         f
     }
 }
@@ -115,7 +126,11 @@ fn type_chains(artifacts: &[Artifact]) -> Vec<String> {
     let mut chains = Vec::new();
     for (i, art) in artifacts.iter().enumerate() {
         let prefix = format!("{}/", art.path);
-        let has_child = artifacts.get(i + 1..).unwrap_or(&[]).iter().any(|o| o.path.starts_with(&prefix));
+        let has_child = artifacts
+            .get(i + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .any(|o| o.path.starts_with(&prefix));
         if has_child {
             continue;
         }
@@ -140,7 +155,11 @@ fn kind_of(art: &Artifact) -> String {
         Some(ArtifactDetails::Script(s)) => s.language.clone(),
         Some(ArtifactDetails::Office(o)) => {
             let macros = !o.vba_modules.is_empty() || !o.xlm_macro_sheets.is_empty();
-            if macros { format!("{}+macro", o.format) } else { o.format.clone() }
+            if macros {
+                format!("{}+macro", o.format)
+            } else {
+                o.format.clone()
+            }
         }
         Some(ArtifactDetails::Archive(a)) => a.format.clone(),
         _ => art.detected_type.clone(),
@@ -150,7 +169,10 @@ fn kind_of(art: &Artifact) -> String {
 /// The path of a URL with digits and long random segments masked.
 fn path_pattern(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = after_scheme.find('/').and_then(|p| after_scheme.get(p..)).unwrap_or("/");
+    let path = after_scheme
+        .find('/')
+        .and_then(|p| after_scheme.get(p..))
+        .unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
     let masked: Vec<String> = path
         .split('/')

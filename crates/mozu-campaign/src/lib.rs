@@ -54,7 +54,11 @@ pub fn assemble(
 ) -> Result<Vec<Campaign>, CampaignError> {
     for (what, got) in [("digests", digests.len()), ("features", features.len())] {
         if got != roots.len() {
-            return Err(CampaignError::Mismatch { what, got, expected: roots.len() });
+            return Err(CampaignError::Mismatch {
+                what,
+                got,
+                expected: roots.len(),
+            });
         }
     }
     let mut sizes: HashMap<usize, usize> = HashMap::new();

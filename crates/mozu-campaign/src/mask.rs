@@ -35,13 +35,88 @@ fn is_digit(c: char) -> bool {
 /// Characters that make up kaomoji (faces built from punctuation, Greek,
 /// Cyrillic, half-width kana, box drawing and shapes) and emoji.
 fn is_kaomoji_char(c: char) -> bool {
-    matches!(c,
-        '(' | ')' | '（' | '）' | '^' | '_' | ';' | '*' | '`' | '\'' | '´' | '｀' | '°' | '・' | '･' | 'ω' | '∀'
-        | '≧' | '≦' | '▽' | '∇' | '＾' | '＿' | '；' | '＊' | '〃' | 'ヽ' | 'ﾉ' | 'ノ' | 'ﾟ' | '゜' | '¨'
-        | '≡' | '☆' | '★' | '♪' | '♡' | '♥' | '~' | '〜' | '～' | '-' | '−' | 'o' | 'O' | '○' | '◎' | '◕' | '‿'
-        | '>' | '<' | '＞' | '＜' | '=' | '＝' | '/' | '\\' | '|' | 'Д' | 'д' | 'ε' | '∩' | '∪' | '⊂' | '⊃'
-        | ':' | '：' | '!' | '！' | '?' | '？' | 'v' | 'ｖ' | 'ツ' | 'ｼ' | '。' | '.' | 'σ' | 'ಠ' | '益')
-        || ('\u{2500}'..='\u{257F}').contains(&c)
+    matches!(
+        c,
+        '(' | ')'
+            | '（'
+            | '）'
+            | '^'
+            | '_'
+            | ';'
+            | '*'
+            | '`'
+            | '\''
+            | '´'
+            | '｀'
+            | '°'
+            | '・'
+            | '･'
+            | 'ω'
+            | '∀'
+            | '≧'
+            | '≦'
+            | '▽'
+            | '∇'
+            | '＾'
+            | '＿'
+            | '；'
+            | '＊'
+            | '〃'
+            | 'ヽ'
+            | 'ﾉ'
+            | 'ノ'
+            | 'ﾟ'
+            | '゜'
+            | '¨'
+            | '≡'
+            | '☆'
+            | '★'
+            | '♪'
+            | '♡'
+            | '♥'
+            | '~'
+            | '〜'
+            | '～'
+            | '-'
+            | '−'
+            | 'o'
+            | 'O'
+            | '○'
+            | '◎'
+            | '◕'
+            | '‿'
+            | '>'
+            | '<'
+            | '＞'
+            | '＜'
+            | '='
+            | '＝'
+            | '/'
+            | '\\'
+            | '|'
+            | 'Д'
+            | 'д'
+            | 'ε'
+            | '∩'
+            | '∪'
+            | '⊂'
+            | '⊃'
+            | ':'
+            | '：'
+            | '!'
+            | '！'
+            | '?'
+            | '？'
+            | 'v'
+            | 'ｖ'
+            | 'ツ'
+            | 'ｼ'
+            | '。'
+            | '.'
+            | 'σ'
+            | 'ಠ'
+            | '益'
+    ) || ('\u{2500}'..='\u{257F}').contains(&c)
         || ('\u{25A0}'..='\u{25FF}').contains(&c)
         || ('\u{2600}'..='\u{27BF}').contains(&c)
         || ('\u{1F300}'..='\u{1FAFF}').contains(&c)
@@ -52,8 +127,10 @@ fn is_kaomoji_char(c: char) -> bool {
 /// of ordinary prose: it needs a bracket, an eye-like character or an emoji.
 fn looks_like_face(run: &[char]) -> bool {
     let strong = run.iter().any(|&c| {
-        matches!(c, '^' | '＾' | 'ω' | '∀' | '´' | '｀' | '≧' | '▽' | 'ﾟ' | '゜' | 'Д' | '◕' | '‿' | '☆' | '★' | '♪')
-            || ('\u{1F300}'..='\u{1FAFF}').contains(&c)
+        matches!(
+            c,
+            '^' | '＾' | 'ω' | '∀' | '´' | '｀' | '≧' | '▽' | 'ﾟ' | '゜' | 'Д' | '◕' | '‿' | '☆' | '★' | '♪'
+        ) || ('\u{1F300}'..='\u{1FAFF}').contains(&c)
             || ('\u{2600}'..='\u{27BF}').contains(&c)
     });
     let bracket = run.iter().any(|&c| matches!(c, '(' | ')' | '（' | '）'));
@@ -74,7 +151,10 @@ pub fn template(text: &str) -> String {
         if is_kaomoji_char(c) {
             let start = i;
             let mut end = i;
-            while chars.get(end).is_some_and(|&d| is_kaomoji_char(d) || (d == ' ' && end > start)) {
+            while chars
+                .get(end)
+                .is_some_and(|&d| is_kaomoji_char(d) || (d == ' ' && end > start))
+            {
                 end += 1;
             }
             let run = chars.get(start..end).unwrap_or(&[]);
@@ -119,7 +199,10 @@ fn token_len(chars: &[char], i: usize) -> Option<usize> {
         return None;
     }
     let mut end = i;
-    while chars.get(end).is_some_and(|&c| alnum(c) || matches!(c, '@' | '.' | '_' | '+' | '-')) {
+    while chars
+        .get(end)
+        .is_some_and(|&c| alnum(c) || matches!(c, '@' | '.' | '_' | '+' | '-'))
+    {
         end += 1;
     }
     while end > i && chars.get(end - 1).is_some_and(|&c| matches!(c, '.' | '-' | '_' | '+')) {
@@ -177,7 +260,9 @@ pub fn subject_template(subject: &str, names: &[&str]) -> String {
     let mut s = subject.trim();
     loop {
         let lower = s.to_lowercase();
-        let Some(p) = REPLY_PREFIXES.iter().find(|p| lower.starts_with(*p)) else { break };
+        let Some(p) = REPLY_PREFIXES.iter().find(|p| lower.starts_with(*p)) else {
+            break;
+        };
         s = s.get(p.len()..).unwrap_or("").trim_start();
     }
     let masked = mask_names(s, names);
@@ -222,14 +307,21 @@ pub fn mask_names(text: &str, names: &[&str]) -> String {
 }
 
 fn is_name_char(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{30A0}'..='\u{30FF}').contains(&c) || ('\u{3040}'..='\u{309F}').contains(&c)
+    !HONORIFICS.contains(&c)
+        && (('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || ('\u{30A0}'..='\u{30FF}').contains(&c)
+            || ('\u{3040}'..='\u{309F}').contains(&c))
 }
 
 /// An attachment name's pattern: lower-cased, each digit `#` except
 /// year-like runs (`19xx`, `20xx`), so that `pic_123456_2020.zip` becomes
 /// `pic_######_2020.zip`.
 pub fn name_pattern(name: &str) -> String {
-    let lower: Vec<char> = name.chars().take(MAX_TEMPLATE_CHARS).flat_map(char::to_lowercase).collect();
+    let lower: Vec<char> = name
+        .chars()
+        .take(MAX_TEMPLATE_CHARS)
+        .flat_map(char::to_lowercase)
+        .collect();
     let mut out = String::with_capacity(lower.len());
     let mut i = 0;
     while i < lower.len() {
@@ -240,8 +332,13 @@ pub fn name_pattern(name: &str) -> String {
                 i += 1;
             }
             let run: String = lower.get(start..i).unwrap_or(&[]).iter().collect();
-            if run.len() == 4 && (run.starts_with("19") || run.starts_with("20")) {
+            let is_year = |y: &str| y.len() == 4 && (y.starts_with("19") || y.starts_with("20"));
+            if is_year(&run) {
                 out.push_str(&run);
+            } else if run.len() >= 8 && run.get(run.len() - 4..).is_some_and(is_year) {
+                // `img1234562020_jpg.zip`: random digits glued to a year.
+                out.extend(std::iter::repeat_n('#', run.len() - 4));
+                out.push_str(run.get(run.len() - 4..).unwrap_or(""));
             } else {
                 out.extend(std::iter::repeat_n('#', i - start));
             }
@@ -298,4 +395,44 @@ pub fn is_informative(template: &str) -> bool {
         rest = rest.replace(p, "");
     }
     rest.chars().filter(|c| c.is_alphanumeric()).count() >= 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_mask_what_varies() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "【楽天市場】ご注文内容の確認（注文番号：12345678）",
+                "【楽天市場】ご注文内容の確認（注文番号：{num}）",
+            ),
+            ("Payment Advice 3/14/2018", "payment advice {date}"),
+            ("請求書 2020年2月11日", "請求書 {date}"),
+            ("Invoice INV-8A7F3C", "invoice inv-{id}"),
+            ("(´・ω・｀)", "{kao}"),
+            ("(^_−)☆", "{kao}"),
+            (":-)", "{kao}"),
+            ("contact tanaka@example.co.jp now", "contact {email} now"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(&template(input), want, "{input}");
+        }
+        assert_eq!(
+            subject_template("Re: RE: 田中様 ご確認ください", &[]),
+            "{name}様 ご確認ください"
+        );
+        assert_eq!(subject_template("Hello John Smith", &["John Smith"]), "hello {name}");
+        assert!(!is_informative("{kao}"));
+        assert!(is_informative("scanned document {num}"));
+    }
+
+    #[test]
+    fn attachment_name_patterns() {
+        assert_eq!(name_pattern("pic_123456_2020.zip"), "pic_######_2020.zip");
+        assert_eq!(name_pattern("IMG1234562020_jpg.zip"), "img######2020_jpg.zip");
+        assert_eq!(name_pattern("請求書_004211.xls"), "請求書_######.xls");
+        assert_eq!(shape("20200211123456.ABCDEF12"), "9{14}.A{6}9{2}");
+    }
 }

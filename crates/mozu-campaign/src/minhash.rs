@@ -66,7 +66,11 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
 /// The signature of `text`'s character shingles, or `None` when the text is
 /// too short to say anything.
 pub fn signature(text: &str) -> Option<Signature> {
-    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).take(MAX_SHINGLES + SHINGLE_CHARS).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(MAX_SHINGLES + SHINGLE_CHARS)
+        .collect();
     if chars.len() < SHINGLE_CHARS + MIN_SHINGLES - 1 {
         return None;
     }

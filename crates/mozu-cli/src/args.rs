@@ -4,6 +4,7 @@ use std::io::{self, IsTerminal};
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
+use mozu_model::VerdictLevel;
 
 use crate::output::Writer;
 
@@ -79,11 +80,62 @@ pub struct ArtifactArgs {
     pub max_expanded_mib: u64,
 }
 
+/// Level names for `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 3 when any record is suspicious or malicious.
+    Suspicious,
+    /// Exit 3 when any record is malicious.
+    Malicious,
+}
+
+impl FailOn {
+    /// The verdict level this option stands for.
+    pub fn level(self) -> VerdictLevel {
+        match self {
+            FailOn::Suspicious => VerdictLevel::Suspicious,
+            FailOn::Malicious => VerdictLevel::Malicious,
+        }
+    }
+}
+
+/// Detector options: verdict thresholds, extra data, the exit status.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DetectArgs {
+    /// Exit with status 3 when any record reaches LEVEL (for gateway scripts).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// Score from which a record is suspicious.
+    #[arg(long, default_value_t = mozu_detect::DEFAULT_SUSPICIOUS_AT)]
+    pub suspicious_at: i32,
+    /// Score from which a record is malicious.
+    #[arg(long, default_value_t = mozu_detect::DEFAULT_MALICIOUS_AT)]
+    pub malicious_at: i32,
+    /// Extra detector data (organisations, freemail, lure phrases …; same
+    /// file names and format as crates/mozu-detect/data), repeatable.
+    #[arg(long = "data", value_name = "DIR")]
+    pub data_dirs: Vec<std::path::PathBuf>,
+}
+
+impl DetectArgs {
+    /// The detectors these arguments describe.
+    pub fn detectors(&self) -> Result<mozu_detect::Detectors> {
+        let config = mozu_detect::Config {
+            suspicious_at: self.suspicious_at,
+            malicious_at: self.malicious_at,
+            extra_directories: self.data_dirs.clone(),
+        };
+        Ok(mozu_detect::Detectors::new(&config)?)
+    }
+}
+
 /// Arguments of `mozu file scan`.
 #[derive(clap::Args, Debug)]
 pub struct FileScanArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub detect: DetectArgs,
     #[command(flatten)]
     pub artifacts: ArtifactArgs,
 }
@@ -93,6 +145,8 @@ pub struct FileScanArgs {
 pub struct ScanArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub detect: DetectArgs,
     /// Do not analyse attachments (headers, bodies and indicators only).
     #[arg(long)]
     pub no_attachments: bool,

@@ -9,7 +9,7 @@ use mozu_mail::files::error_record;
 use mozu_model::{ErrorKind, Record, SourceFormat, SourceRef};
 use rayon::prelude::*;
 
-use crate::args::FileScanArgs;
+use crate::args::{FailOn, FileScanArgs};
 use crate::scan::{Summary, collect_inputs, emit, progress_bar};
 
 /// Largest file read; bigger files are reported, not analysed.
@@ -21,8 +21,12 @@ pub fn run(args: &FileScanArgs) -> Result<Summary> {
     let pool = args.common.pool()?;
     let opts = args.artifacts.options()?;
     let extractor = args.artifacts.extractor()?;
+    let detectors = args.detect.detectors()?;
     let mut writer = args.common.writer();
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        fail_on: args.detect.fail_on.map(FailOn::level),
+        ..Summary::default()
+    };
     let (files, walk_errors) = collect_inputs(&args.common.paths);
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
@@ -32,7 +36,7 @@ pub fn run(args: &FileScanArgs) -> Result<Summary> {
         let records: Vec<Record> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|(path, _)| analyse_one(path, &opts, extractor.as_ref()))
+                .map(|(path, _)| analyse_one(path, &opts, extractor.as_ref(), &detectors))
                 .collect()
         });
         for r in records {
@@ -43,11 +47,21 @@ pub fn run(args: &FileScanArgs) -> Result<Summary> {
     }
     progress.finish_and_clear();
     writer.flush()?;
-    eprintln!("mozu: {} files analysed, {} failed", summary.files, summary.failed);
+    eprintln!(
+        "mozu: {} files analysed, {} failed; {}",
+        summary.files,
+        summary.failed,
+        summary.verdicts()
+    );
     Ok(summary)
 }
 
-fn analyse_one(path: &Path, opts: &mozu_artifact::Options, extractor: Option<&mozu_artifact::Extractor>) -> Record {
+fn analyse_one(
+    path: &Path,
+    opts: &mozu_artifact::Options,
+    extractor: Option<&mozu_artifact::Extractor>,
+    detectors: &mozu_detect::Detectors,
+) -> Record {
     let display = path.display().to_string();
     let data = File::open(path).and_then(|f| {
         let mut buf = Vec::new();
@@ -67,7 +81,9 @@ fn analyse_one(path: &Path, opts: &mozu_artifact::Options, extractor: Option<&mo
                 index: None,
                 format: SourceFormat::File,
             };
-            Record::File(mozu_artifact::analyse_file(d, source, opts, extractor))
+            let mut record = mozu_artifact::analyse_file(d, source, opts, extractor);
+            detectors.apply_file(&mut record);
+            Record::File(record)
         }
         Err(e) => error_record(display, SourceFormat::File, ErrorKind::Io, e.to_string()),
     }

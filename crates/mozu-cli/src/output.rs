@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use mozu_model::{Address, Artifact, FileRecord, MessageRecord, Record};
+use mozu_model::{Address, Artifact, FileRecord, Finding, MessageRecord, Record, Verdict};
 
 use crate::args::Format;
 
@@ -55,13 +55,7 @@ fn list(addrs: &[Address]) -> String {
 fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
     let index = m.source.index.map(|i| format!(" #{i}")).unwrap_or_default();
     writeln!(out, "── {}{index}", m.source.path)?;
-    let field = |out: &mut dyn Write, name: &str, value: &str| -> io::Result<()> {
-        if value.is_empty() {
-            Ok(())
-        } else {
-            writeln!(out, "  {name:<10} {value}")
-        }
-    };
+    verdict(out, m.verdict.as_ref(), &m.findings, &m.families)?;
     field(out, "Date", m.date.as_deref().unwrap_or(""))?;
     field(out, "From", &m.from.as_ref().map(addr).unwrap_or_default())?;
     field(out, "Reply-To", &list(&m.reply_to))?;
@@ -102,6 +96,39 @@ fn table(out: &mut impl Write, m: &MessageRecord) -> io::Result<()> {
     writeln!(out)
 }
 
+fn field(out: &mut dyn Write, name: &str, value: &str) -> io::Result<()> {
+    if value.is_empty() {
+        Ok(())
+    } else {
+        writeln!(out, "  {name:<10} {value}")
+    }
+}
+
+/// The verdict line and one line per finding with its evidence, so the
+/// analyst sees why before the details.
+fn verdict(out: &mut dyn Write, verdict: Option<&Verdict>, findings: &[Finding], families: &[String]) -> io::Result<()> {
+    if let Some(v) = verdict {
+        let families = if families.is_empty() {
+            String::new()
+        } else {
+            format!("  family: {}", families.join(", "))
+        };
+        field(out, "Verdict", &format!("{} (score {}){families}", v.level.as_str().to_uppercase(), v.score))?;
+    }
+    for f in findings {
+        let evidence: Vec<String> = f.evidence.iter().map(|e| format!("{}={}", e.field, clip(&e.value, 80))).collect();
+        field(out, "Finding", &format!("{} {:+} {} — {}", f.id, f.score, f.title, evidence.join("; ")))?;
+    }
+    Ok(())
+}
+
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
 fn artifacts(out: &mut impl Write, list: &[Artifact]) -> io::Result<()> {
     for a in list {
         let indent = "  ".repeat(a.depth as usize);
@@ -119,6 +146,7 @@ fn artifacts(out: &mut impl Write, list: &[Artifact]) -> io::Result<()> {
 
 fn file_table(out: &mut impl Write, f: &FileRecord) -> io::Result<()> {
     writeln!(out, "── {}", f.source.path)?;
+    verdict(out, f.verdict.as_ref(), &f.findings, &[])?;
     artifacts(out, &f.artifacts)?;
     for u in f.urls.iter().take(20) {
         writeln!(

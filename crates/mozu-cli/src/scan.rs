@@ -10,10 +10,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mozu_artifact::PasswordBook;
 use mozu_mail::files::{self, FileScan, error_record, mbox_record};
 use mozu_mail::{Limits, MboxReader};
-use mozu_model::{ErrorKind, Record, SourceFormat};
+use mozu_model::{ErrorKind, Record, SourceFormat, Verdict, VerdictLevel};
 use rayon::prelude::*;
 
-use crate::args::ScanArgs;
+use crate::args::{FailOn, ScanArgs};
 use crate::output::Writer;
 
 /// Files handed to the thread pool at once; output stays in input order.
@@ -34,12 +34,41 @@ pub struct Summary {
     pub skipped: u64,
     /// Inputs that could not be read or parsed (error records).
     pub failed: u64,
+    /// Records rated suspicious.
+    pub suspicious: u64,
+    /// Records rated malicious.
+    pub malicious: u64,
+    /// `--fail-on`: the level that makes the exit status 3.
+    pub fail_on: Option<VerdictLevel>,
 }
 
 impl Summary {
-    /// 0 when every input was read, 1 when some could not be.
+    /// 3 when a record reached the `--fail-on` level, else 1 when some
+    /// input could not be read, else 0.
     pub fn exit_code(&self) -> std::process::ExitCode {
-        std::process::ExitCode::from(u8::from(self.failed > 0))
+        let reached = match self.fail_on {
+            Some(VerdictLevel::Malicious) => self.malicious > 0,
+            Some(_) => self.malicious + self.suspicious > 0,
+            None => false,
+        };
+        if reached {
+            std::process::ExitCode::from(3)
+        } else {
+            std::process::ExitCode::from(u8::from(self.failed > 0))
+        }
+    }
+
+    /// The closing line's verdict counts.
+    pub fn verdicts(&self) -> String {
+        format!("{} malicious, {} suspicious", self.malicious, self.suspicious)
+    }
+
+    fn count(&mut self, verdict: Option<&Verdict>) {
+        match verdict.map(|v| v.level) {
+            Some(VerdictLevel::Malicious) => self.malicious += 1,
+            Some(VerdictLevel::Suspicious) => self.suspicious += 1,
+            _ => {}
+        }
     }
 }
 
@@ -48,9 +77,13 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     let pool = args.common.pool()?;
     let limits = Limits::default();
     let mut writer = args.common.writer();
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        fail_on: args.detect.fail_on.map(FailOn::level),
+        ..Summary::default()
+    };
     let opts = args.artifacts.options()?;
     let extractor = args.artifacts.extractor()?;
+    let detectors = args.detect.detectors()?;
     let (files, walk_errors) = collect_inputs(&args.common.paths);
     let book = if args.no_attachments || args.no_cross_message_passwords {
         PasswordBook::default()
@@ -58,12 +91,14 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
         password_prepass(&files, &limits, &pool)
     };
     let analyse = |parsed: mozu_mail::Parsed| {
-        if args.no_attachments {
+        let mut record = if args.no_attachments {
             parsed.record
         } else {
             let offered = book.offered_to(&parsed.record);
             mozu_artifact::analyse_message(parsed, &offered, &opts, extractor.as_ref())
-        }
+        };
+        detectors.apply(&mut record);
+        record
     };
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
@@ -93,8 +128,12 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     progress.finish_and_clear();
     writer.flush()?;
     eprintln!(
-        "mozu: {} files, {} messages, {} skipped (not mail), {} failed",
-        summary.files, summary.messages, summary.skipped, summary.failed
+        "mozu: {} files, {} messages, {} skipped (not mail), {} failed; {}",
+        summary.files,
+        summary.messages,
+        summary.skipped,
+        summary.failed,
+        summary.verdicts()
     );
     Ok(summary)
 }
@@ -167,7 +206,14 @@ pub(crate) fn progress_bar(len: u64, disabled: bool) -> ProgressBar {
 
 pub(crate) fn emit<W: Write>(writer: &mut Writer<W>, summary: &mut Summary, record: Record) -> Result<()> {
     match &record {
-        Record::Message(_) | Record::File(_) => summary.messages += 1,
+        Record::Message(m) => {
+            summary.messages += 1;
+            summary.count(m.verdict.as_ref());
+        }
+        Record::File(f) => {
+            summary.messages += 1;
+            summary.count(f.verdict.as_ref());
+        }
         Record::Error(_) => summary.failed += 1,
     }
     match writer.write(&record) {

@@ -199,7 +199,7 @@ fn classed(ptg: u8, rgce: &[u8], pos: usize, stack: &mut Vec<Operand>) -> Option
         0x3A => format!("!{}", cell(&operand[2..])),
         _ => String::from("REF"),
     };
-    if !matches!(base, 0x26 | 0x27 | 0x28 | 0x29) {
+    if !matches!(base, 0x26..=0x29) {
         stack.push(Operand::Text(shown));
     }
     Some(pos + operand_len)
@@ -214,11 +214,11 @@ fn cell(operand: &[u8]) -> String {
 fn binary(stack: &mut Vec<Operand>, ptg: u8) -> Option<()> {
     let b = stack.pop()?;
     let a = stack.pop()?;
-    if ptg == 0x08 {
-        if let (Some(x), Some(y)) = (literal(&a), literal(&b)) {
-            stack.push(Operand::Str(x + &y));
-            return Some(());
-        }
+    if ptg == 0x08
+        && let (Some(x), Some(y)) = (literal(&a), literal(&b))
+    {
+        stack.push(Operand::Str(x + &y));
+        return Some(());
     }
     let op = [
         "+", "-", "*", "/", "^", "&", "<", "<=", "=", ">=", ">", "<>", " ", ",", ":",
@@ -275,15 +275,13 @@ fn func_var(rgce: &[u8], pos: usize, stack: &mut Vec<Operand>) -> Option<usize> 
 fn apply(name: String, argc: usize, stack: &mut Vec<Operand>) -> Option<()> {
     let at = stack.len().checked_sub(argc)?;
     let args: Vec<Operand> = stack.split_off(at);
-    if name == "CHAR" {
-        if let [Operand::Num(n)] = args.as_slice() {
-            let code = n.trunc();
-            if (1.0..=255.0).contains(&code) {
-                // Excel's CHAR uses the ANSI code page; droppers stay in ASCII.
-                stack.push(Operand::Str(char::from(code as u8).to_string()));
-                return Some(());
-            }
-        }
+    if name == "CHAR"
+        && let [Operand::Num(n)] = args.as_slice()
+        && (1.0..=255.0).contains(&n.trunc())
+    {
+        // Excel's CHAR uses the ANSI code page; droppers stay in ASCII.
+        stack.push(Operand::Str(char::from(n.trunc() as u8).to_string()));
+        return Some(());
     }
     let shown: Vec<String> = args.iter().map(Operand::show).collect();
     stack.push(Operand::Text(format!("{name}({})", shown.join(","))));

@@ -53,11 +53,22 @@ impl Correlator {
         let mut engine = CorrelationEngine::new(config);
         let mut diagnostics = Vec::new();
         let mut referenced: HashSet<&str> = HashSet::new();
-        let mut correlation_only = HashSet::new();
+        let mut silent_refs: HashSet<&str> = HashSet::new();
         for c in &set.correlations {
             referenced.extend(c.rule.rules.iter().map(String::as_str));
             if !c.rule.generate {
-                correlation_only.extend(c.rule.rules.iter().cloned());
+                silent_refs.extend(c.rule.rules.iter().map(String::as_str));
+            }
+        }
+        // Matches carry the rule id (or title), while correlations may name rules by `name`.
+        let mut correlation_only = HashSet::new();
+        for r in set.rules.iter().map(|l| &l.rule) {
+            let silent = [r.id.as_deref(), r.name.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|k| silent_refs.contains(k));
+            if silent {
+                correlation_only.insert(r.id.clone().unwrap_or_else(|| r.title.clone()));
             }
         }
         let is_referenced = |id: Option<&String>| id.is_some_and(|i| referenced.contains(i.as_str()));
@@ -109,7 +120,7 @@ impl Correlator {
     /// Whether a detection of `m` should stay out of the timeline because it
     /// only feeds a correlation (Sigma's `generate: false`).
     pub fn is_correlation_only(&self, m: &Match) -> bool {
-        self.correlation_only.contains(&m.rule_id) || self.correlation_only.contains(&m.title)
+        self.correlation_only.contains(&m.rule_id)
     }
 
     /// Feeds the matches of one event at `ts_secs` (Unix seconds) and returns the correlations that fired.

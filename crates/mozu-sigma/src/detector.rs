@@ -123,10 +123,19 @@ impl Match {
     fn from_result(raw: EvaluationResult) -> Self {
         let matched_fields = raw
             .as_detection()
-            .map(|d| d.matched_fields.iter().map(|f| (f.field.clone(), json_to_string(&f.value))).collect())
+            .map(|d| {
+                d.matched_fields
+                    .iter()
+                    .map(|f| (f.field.clone(), json_to_string(&f.value)))
+                    .collect()
+            })
             .unwrap_or_default();
         Self {
-            rule_id: raw.header.rule_id.clone().unwrap_or_else(|| raw.header.rule_title.clone()),
+            rule_id: raw
+                .header
+                .rule_id
+                .clone()
+                .unwrap_or_else(|| raw.header.rule_title.clone()),
             title: raw.header.rule_title.clone(),
             level: Level::from_sigma(raw.header.level),
             tags: raw.header.tags.clone(),

@@ -133,7 +133,11 @@ impl FlatEvent {
                     }
                     // Reverse so pops come out in document order.
                     for (k, child) in map.iter().rev() {
-                        let child_path = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                        let child_path = if path.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{path}.{k}")
+                        };
                         stack.push((child_path, child, depth + 1));
                     }
                 }

@@ -130,18 +130,26 @@ impl RuleSet {
     /// Adds every `.yml`/`.yaml` file under `dir` (walked recursively, sorted for stable output).
     pub fn add_dir(&mut self, dir: &Path) {
         let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(dir).max_depth(MAX_RULE_DIR_DEPTH).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(dir)
+            .max_depth(MAX_RULE_DIR_DEPTH)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) if e.file_type().is_file() && is_rule_file(e.path()) => files.push(e.into_path()),
                 Ok(_) => {}
                 Err(err) => self.diag(DiagCode::Io, &dir.display().to_string(), 0, err.to_string()),
             }
         }
-        let texts = read_all(&files);
-        for (path, text) in files.iter().zip(texts) {
+        // Reading and YAML parsing dominate load time: do both in parallel, merge in order.
+        use rayon::prelude::*;
+        let parsed: Vec<_> = files
+            .par_iter()
+            .map(|path| read_rule_file(path).map(|text| (parse_sigma_yaml(&text), text)))
+            .collect();
+        for (path, result) in files.iter().zip(parsed) {
             let name = path.display().to_string();
-            match text {
-                Ok(text) => self.add_str(&name, &text),
+            match result {
+                Ok((collection, text)) => self.add_parsed(&name, &text, collection),
                 Err(diag) => self.diagnostics.push(diag),
             }
         }
@@ -161,15 +169,27 @@ impl RuleSet {
 
     /// Adds the rules of one YAML text (possibly several `---` documents); `name` labels diagnostics.
     pub fn add_str(&mut self, name: &str, yaml: &str) {
+        let parsed = parse_sigma_yaml(yaml);
+        self.add_parsed(name, yaml, parsed);
+    }
+
+    fn add_parsed(&mut self, name: &str, yaml: &str, parsed: rsigma_parser::Result<rsigma_parser::SigmaCollection>) {
         if self.files_read >= MAX_RULE_FILES {
-            self.diag(DiagCode::Limit, name, 0, format!("more than {MAX_RULE_FILES} rule files"));
+            self.diag(
+                DiagCode::Limit,
+                name,
+                0,
+                format!("more than {MAX_RULE_FILES} rule files"),
+            );
             return;
         }
         self.files_read += 1;
-        let collection = match parse_sigma_yaml(yaml) {
+        let collection = match parsed {
             Ok(c) => c,
             Err(err) => {
-                let line = err.location().map_or_else(|| line_in_message(&err.to_string()), |l| l.line);
+                let line = err
+                    .location()
+                    .map_or_else(|| line_in_message(&err.to_string()), |l| l.line);
                 self.diag(DiagCode::Parse, name, line, err.to_string());
                 return;
             }
@@ -200,7 +220,17 @@ impl RuleSet {
     fn note_filter(&mut self, name: &str, yaml: &str, filter: &FilterRule) {
         self.filters_seen += 1;
         let line = title_line(yaml, &filter.title);
-        self.diag(DiagCode::Unsupported, name, line, format!("filter rule '{}' is not applied", filter.title));
+        self.diag(
+            DiagCode::Unsupported,
+            name,
+            line,
+            format!("filter rule '{}' is not applied", filter.title),
+        );
+    }
+
+    /// Number of filter rules seen (reported as `SIGMA007`, not applied).
+    pub fn filter_count(&self) -> usize {
+        self.filters_seen
     }
 
     /// Number of rules (detection plus correlation) loaded.
@@ -227,12 +257,6 @@ fn is_rule_file(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
 }
 
-/// Reads files in parallel: with thousands of small rules the disk and UTF-8 checks dominate.
-fn read_all(files: &[std::path::PathBuf]) -> Vec<Result<String, Diagnostic>> {
-    use rayon::prelude::*;
-    files.par_iter().map(|p| read_rule_file(p)).collect()
-}
-
 fn read_rule_file(path: &Path) -> Result<String, Diagnostic> {
     let name = path.display().to_string();
     let fail = |code, message: String| Diagnostic {
@@ -243,7 +267,10 @@ fn read_rule_file(path: &Path) -> Result<String, Diagnostic> {
     };
     let meta = std::fs::metadata(path).map_err(|e| fail(DiagCode::Io, e.to_string()))?;
     if meta.len() > MAX_RULE_FILE_BYTES {
-        return Err(fail(DiagCode::Limit, format!("{} bytes, over {MAX_RULE_FILE_BYTES}", meta.len())));
+        return Err(fail(
+            DiagCode::Limit,
+            format!("{} bytes, over {MAX_RULE_FILE_BYTES}", meta.len()),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(DiagCode::Io, e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| fail(DiagCode::Parse, format!("not UTF-8: {e}")))

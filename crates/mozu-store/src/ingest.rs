@@ -103,8 +103,8 @@ fn insert(tx: &Transaction<'_>, p: &Prepared<'_>, now: i64) -> Result<()> {
     let format = serde_json::to_value(rec.source.format)?;
     tx.prepare_cached(
         "INSERT INTO messages (sha256, message_id, date, subject, from_addr, source_path, source_index,
-                               source_format, record, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                               source_format, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         rec.sha256,
@@ -115,17 +115,28 @@ fn insert(tx: &Transaction<'_>, p: &Prepared<'_>, now: i64) -> Result<()> {
         rec.source.path,
         rec.source.index.map(|i| i as i64),
         format.as_str().unwrap_or("eml"),
-        p.record_json,
         now
     ])?;
     let seq = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO records (seq, record) VALUES (?1, ?2)")?
+        .execute(params![seq, p.record_json])?;
     add_sighting(tx, seq, rec)?;
     let mut art = tx.prepare_cached(
         "INSERT INTO artifacts (seq, path, name, detected_type, size, md5, sha256, ssdeep, tlsh)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for a in &rec.artifacts {
-        art.execute(params![seq, a.path, a.name, a.detected_type, a.size as i64, a.md5, a.sha256, a.ssdeep, a.tlsh])?;
+        art.execute(params![
+            seq,
+            a.path,
+            a.name,
+            a.detected_type,
+            a.size as i64,
+            a.md5,
+            a.sha256,
+            a.ssdeep,
+            a.tlsh
+        ])?;
     }
     let mut ind = tx.prepare_cached("INSERT INTO indicators (seq, kind, value) VALUES (?1, ?2, ?3)")?;
     for u in &rec.urls {
@@ -141,7 +152,10 @@ fn insert(tx: &Transaction<'_>, p: &Prepared<'_>, now: i64) -> Result<()> {
     }
     let mut fnd =
         tx.prepare_cached("INSERT INTO findings (seq, id, severity, score, title) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-    let findings = rec.findings.iter().chain(rec.artifacts.iter().flat_map(|a| a.findings.iter()));
+    let findings = rec
+        .findings
+        .iter()
+        .chain(rec.artifacts.iter().flat_map(|a| a.findings.iter()));
     for f in findings {
         let severity = serde_json::to_value(f.severity)?;
         fnd.execute(params![seq, f.id, severity.as_str().unwrap_or(""), f.score, f.title])?;

@@ -78,7 +78,10 @@ pub struct Store {
 impl Store {
     /// `<user data dir>/mozu/mozu.db` (`~/.local/share/mozu/mozu.db` on Linux).
     pub fn default_path() -> Result<PathBuf> {
-        Ok(dirs::data_dir().ok_or(StoreError::NoDataDir)?.join("mozu").join(DB_FILE))
+        Ok(dirs::data_dir()
+            .ok_or(StoreError::NoDataDir)?
+            .join("mozu")
+            .join(DB_FILE))
     }
 
     /// Opens (creating if needed) the store at `path` and brings its schema
@@ -144,6 +147,10 @@ impl Store {
     /// Recomputes campaigns if mail was added since the last run; returns
     /// the report when it did.
     pub fn ensure_clustered(&mut self) -> Result<Option<ClusterReport>> {
-        if self.is_dirty()? { self.recluster().map(Some) } else { Ok(None) }
+        if self.is_dirty()? {
+            self.recluster().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 }

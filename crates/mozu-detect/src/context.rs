@@ -1,0 +1,84 @@
+//! What every detector needs about a message, computed once.
+
+use mozu_model::MessageRecord;
+
+use crate::lists::Lists;
+use crate::text::fold;
+use crate::thread::{self, QuotedThread};
+
+/// Body bytes folded for phrase and name matching; lures sit at the top.
+pub const MAX_BODY_FOLD_BYTES: usize = 64 * 1024;
+
+/// A message prepared for the detectors.
+pub struct Context<'a> {
+    /// The record.
+    pub rec: &'a MessageRecord,
+    /// The tables.
+    pub lists: &'a Lists,
+    /// Registrable domain of `From` (lower-case ASCII).
+    pub from_domain: Option<String>,
+    /// Full domain of `From`.
+    pub from_host: Option<String>,
+    /// `From` address, lower-cased.
+    pub from_address: Option<String>,
+    /// Folded display name.
+    pub from_name: String,
+    /// Folded subject.
+    pub subject: String,
+    /// Body text: the text/plain part, else the rendered HTML.
+    pub body: &'a str,
+    /// Folded body (first [`MAX_BODY_FOLD_BYTES`]).
+    pub body_folded: String,
+    /// The quoted thread of the text body.
+    pub thread: QuotedThread,
+}
+
+impl<'a> Context<'a> {
+    /// Prepares `rec`.
+    pub fn new(rec: &'a MessageRecord, lists: &'a Lists) -> Self {
+        let from = rec.from.as_ref();
+        let from_host = from.and_then(|a| a.domain.clone());
+        let from_domain = from
+            .and_then(|a| a.registrable_domain.clone())
+            .or_else(|| from_host.as_deref().and_then(mozu_indicators::registrable_domain));
+        let body = match (rec.text.as_deref(), rec.html_text.as_deref()) {
+            (Some(t), _) if !t.trim().is_empty() => t,
+            (_, Some(h)) => h,
+            (Some(t), None) => t,
+            (None, None) => "",
+        };
+        Context {
+            rec,
+            lists,
+            from_domain,
+            from_host,
+            from_address: from.and_then(|a| a.address.as_deref()).map(str::to_lowercase),
+            from_name: fold(from.and_then(|a| a.name.as_deref()).unwrap_or_default(), 1024),
+            subject: fold(rec.subject.as_deref().unwrap_or_default(), 4096),
+            body,
+            body_folded: fold(body, MAX_BODY_FOLD_BYTES),
+            thread: thread::parse(rec.text.as_deref().unwrap_or(body)),
+        }
+    }
+
+    /// True when the subject marks a reply or forward.
+    pub fn is_reply(&self) -> bool {
+        reply_prefix(&self.subject).is_some()
+    }
+
+    /// True when the registrable domain of the sender belongs to `org`.
+    pub fn sender_is(&self, org: usize) -> bool {
+        self.from_domain.as_deref().is_some_and(|d| self.lists.org_owns(org, d))
+    }
+}
+
+/// The reply or forward prefix of a folded subject (`re:`, `fw:`, `返信:`,
+/// `転送:`, `aw:`, `wg:`), if any.
+pub fn reply_prefix(folded_subject: &str) -> Option<&'static str> {
+    const PREFIXES: &[&str] = &[
+        "re:", "re :", "fw:", "fwd:", "fw :", "返信:", "転送:", "aw:", "wg:", "res:", "rv:", "tr:", "sv:", "vs:", "r:",
+        "re[", "ｒｅ:", "enc:", "rif:", "fwd :",
+    ];
+    let s = folded_subject.trim_start_matches(|c: char| c == '[' || c.is_whitespace());
+    PREFIXES.iter().copied().find(|p| s.starts_with(p))
+}

@@ -1,0 +1,77 @@
+//! Lure language: weighted Japanese, English, Portuguese, Spanish, German and
+//! French phrase sets (`data/lures.txt`) for urgency, account, payment,
+//! document, delivery, prize, scam, security-notice and official lures.
+//! Each category counts once, by its heaviest phrase; a phrase in the subject
+//! counts double. Two or more categories together add a combination finding.
+
+use std::sync::Arc;
+
+use mozu_model::{Evidence, Finding, Severity};
+
+use crate::Context;
+
+/// Categories whose lures a person writes from a personal freemail box
+/// (advance-fee, romance, prize and account scams); businesses with such
+/// offers send from their own domains.
+const PERSONAL_SCAM_CATEGORIES: &[&str] = &["scam", "crypto", "dating", "prize", "account"];
+
+/// Score one lure category contributes at most.
+pub const MAX_CATEGORY_SCORE: i32 = 20;
+
+/// Runs the detector.
+pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut cats: Vec<(Arc<str>, i32, String, &'static str)> = Vec::new();
+    let zones = [
+        ("subject", &ctx.subject, 2),
+        ("body", &ctx.body_folded, 1),
+        ("from.name", &ctx.from_name, 2),
+    ];
+    for (zone, text, factor) in zones {
+        for (cat, weight, phrase) in ctx.lists.lures_in(text, zone == "body") {
+            let w = (weight * factor).min(MAX_CATEGORY_SCORE);
+            match cats.iter_mut().find(|(c, ..)| *c == cat) {
+                Some(e) if e.1 >= w => {}
+                Some(e) => *e = (cat, w, phrase, zone),
+                None => cats.push((cat, w, phrase, zone)),
+            }
+        }
+    }
+    let n = cats.len();
+    let personal = cats.iter().find(|(c, ..)| PERSONAL_SCAM_CATEGORIES.contains(&&**c));
+    let freemail = ctx
+        .from_domain
+        .as_deref()
+        .is_some_and(|d| ctx.lists.freemail.contains(d));
+    if let (Some((cat, ..)), true) = (personal, freemail) {
+        out.push(crate::finding(
+            "lure.freemail_scam",
+            Severity::Low,
+            10,
+            "scam, dating, prize or account lure sent from a freemail address",
+            "from.address",
+            &format!("{} ({cat})", ctx.from_address.as_deref().unwrap_or_default()),
+        ));
+    }
+    for (cat, score, phrase, zone) in cats {
+        out.push(Finding {
+            id: format!("lure.{cat}"),
+            severity: if score >= 15 { Severity::Medium } else { Severity::Low },
+            score,
+            title: format!("{cat} lure language"),
+            evidence: vec![Evidence {
+                field: zone.to_string(),
+                value: phrase,
+            }],
+        });
+    }
+    if n >= 2 {
+        out.push(crate::finding(
+            "lure.combined",
+            Severity::Low,
+            10,
+            "two or more kinds of lure language together",
+            "categories",
+            &n.to_string(),
+        ));
+    }
+}

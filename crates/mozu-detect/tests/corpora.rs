@@ -1,0 +1,95 @@
+//! Rates on real mail: phishing-pot-dev (phishing and spam, should be
+//! flagged), spamassassin-easy-ham-2 (ham, should not), sisimai (bounces,
+//! benign). Prints the rates for the whole corpus and for the development
+//! (first half of the sorted file list) and held-out (second half) halves.
+//!
+//! Targets of issue 4: phishing ≥95 % flagged, ham ≤2 % flagged and ≤0.5 %
+//! malicious, sisimai ≤1 % malicious. The assertions hold the rates reached
+//! so far so that a regression fails; the phishing target is not met yet
+//! (see docs/findings.md).
+
+mod common;
+
+use std::path::Path;
+
+use mozu_detect::{Config, Detectors};
+use mozu_mail::Limits;
+use mozu_mail::files::parse_bytes;
+use mozu_model::{Record, VerdictLevel};
+
+/// Levels of every message under `dir`, in sorted file order.
+fn levels(dir: &Path, det: &Detectors) -> Vec<VerdictLevel> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() { stack.push(p) } else { files.push(p) }
+        }
+    }
+    files.sort();
+    let opts = mozu_artifact::Options::default();
+    let finish = |p: mozu_mail::Parsed| {
+        let mut rec = mozu_artifact::analyse_message(p, &[], &opts, None);
+        det.apply(&mut rec);
+        rec
+    };
+    let mut out = Vec::new();
+    for f in files {
+        let data = std::fs::read(&f).unwrap();
+        if mozu_mail::sniff(&data) == mozu_mail::InputKind::NotMail {
+            continue;
+        }
+        for r in parse_bytes(&data, &f.display().to_string(), &Limits::default(), &finish) {
+            if let Record::Message(m) = r {
+                out.push(m.verdict.unwrap().level);
+            }
+        }
+    }
+    out
+}
+
+/// (flagged %, malicious %).
+fn rates(levels: &[VerdictLevel]) -> (f64, f64) {
+    let n = levels.len().max(1) as f64;
+    let flagged = levels.iter().filter(|l| **l != VerdictLevel::Clean).count() as f64;
+    let mal = levels.iter().filter(|l| **l == VerdictLevel::Malicious).count() as f64;
+    (100.0 * flagged / n, 100.0 * mal / n)
+}
+
+fn report(name: &str, levels: &[VerdictLevel]) -> (f64, f64) {
+    let half = levels.len() / 2;
+    let (all, dev, held) = (rates(levels), rates(&levels[..half]), rates(&levels[half..]));
+    println!(
+        "{name}: {} mails: flagged {:.1}% malicious {:.1}% | dev half {:.1}%/{:.1}% | held-out half {:.1}%/{:.1}%",
+        levels.len(),
+        all.0,
+        all.1,
+        dev.0,
+        dev.1,
+        held.0,
+        held.1
+    );
+    all
+}
+
+#[test]
+fn corpus_rates() {
+    let det = Detectors::new(&Config::default()).unwrap();
+    let corpora = common::shared().join("corpora");
+    let pp = levels(&corpora.join("phishing-pot-dev"), &det);
+    let ham = levels(&corpora.join("spamassassin-easy-ham-2"), &det);
+    let sisi = levels(&corpora.join("sisimai"), &det);
+    assert!(
+        pp.len() > 1000 && ham.len() > 1000 && sisi.len() > 500,
+        "corpora missing"
+    );
+    let (pp_flag, _) = report("phishing-pot-dev", &pp);
+    let (ham_flag, ham_mal) = report("spamassassin-easy-ham-2", &ham);
+    let (_, sisi_mal) = report("sisimai", &sisi);
+    assert!(ham_flag <= 2.0, "ham flagged {ham_flag:.1}%");
+    assert!(ham_mal <= 0.5, "ham malicious {ham_mal:.1}%");
+    assert!(sisi_mal <= 1.0, "sisimai malicious {sisi_mal:.1}%");
+    // Regression floor at the rate reached; the issue's target is 95 %.
+    assert!(pp_flag >= 88.0, "phishing flagged {pp_flag:.1}%");
+}

@@ -1,0 +1,113 @@
+//! Hunt throughput over the SigmaHQ regression EVTX with the full SigmaHQ Windows rules.
+//!
+//! `cargo bench -p mozu-hunt --bench hunt` (release). Prints rule-load time,
+//! events per CPU-second (EVTX decode + flatten + route + evaluate, one
+//! thread, files already in memory) and peak memory. Targets: ≥ 20,000
+//! events per CPU-second, rules loaded in < 2 s, < 300 MiB.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use mozu_hunt::detect_event;
+use mozu_logs::Limits;
+
+/// User+system CPU seconds of this process, from /proc (Linux); wall time elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn evtx_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "evtx") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn main() {
+    let sigma = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/sigma");
+    if !sigma.is_dir() {
+        eprintln!(
+            "bench: {} is missing (../shared beside the repository)",
+            sigma.display()
+        );
+        std::process::exit(2);
+    }
+    let measuring = std::env::args().any(|a| a == "--bench");
+    // Under `cargo test` one quick pass with the built-in pack proves the bench runs.
+    let rule_dirs: Vec<PathBuf> = if measuring {
+        vec![
+            sigma.join("rules/windows"),
+            sigma.join("rules-threat-hunting/windows"),
+            sigma.join("rules-emerging-threats"),
+        ]
+    } else {
+        Vec::new()
+    };
+    let (cpu0, t0) = (cpu_seconds(), Instant::now());
+    let rules = mozu_hunt::load_rules(true, &rule_dirs);
+    let load_wall = t0.elapsed().as_secs_f64();
+    let load_cpu = cpu_seconds().zip(cpu0).map(|(a, b)| a - b);
+    let mut files: Vec<Vec<u8>> = evtx_files(&sigma.join("regression_data"))
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .collect();
+    if !measuring {
+        files.truncate(10);
+    }
+    let limits = Limits::default();
+    let run = |events: &mut u64, hits: &mut u64| {
+        for bytes in &files {
+            let _ = mozu_logs::read_bytes("bench", bytes.clone(), &limits, &mut |ev| {
+                *events += 1;
+                *hits += detect_event(&rules.detector, ev).len() as u64;
+            });
+        }
+    };
+    let (mut events, mut hits) = (0u64, 0u64);
+    run(&mut events, &mut hits); // warm-up
+    let per_pass = events;
+    let (cpu1, t1) = (cpu_seconds(), Instant::now());
+    let mut passes = 0u32;
+    while passes == 0 || (measuring && t1.elapsed() < Duration::from_secs(5)) {
+        run(&mut events, &mut hits);
+        passes += 1;
+    }
+    let wall = t1.elapsed().as_secs_f64();
+    let cpu = cpu_seconds()
+        .zip(cpu1)
+        .map(|(a, b)| a - b)
+        .filter(|&c| c > 0.0)
+        .unwrap_or(wall);
+    let timed = per_pass * u64::from(passes);
+    println!(
+        "hunt (evtx decode + flatten + route + evaluate, 1 thread): {} rules ({} failed), load {load_wall:.2}s wall / {:.2}s cpu; {} files, {per_pass} events/pass, {passes} passes: {:.0} events/cpu-s ({:.0}/wall-s); peak {:.0} MiB",
+        rules.detector.rule_count(),
+        rules.failure_count(),
+        load_cpu.unwrap_or(load_wall),
+        files.len(),
+        timed as f64 / cpu,
+        timed as f64 / wall,
+        peak_rss_mib().unwrap_or(0.0)
+    );
+}
