@@ -317,6 +317,18 @@ fn is_name_char(c: char) -> bool {
 /// year-like runs (`19xx`, `20xx`), so that `pic_123456_2020.zip` becomes
 /// `pic_######_2020.zip`.
 pub fn name_pattern(name: &str) -> String {
+    // The extension (`7z`, `mp3`) names a type; it is not a random number.
+    match name.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty() && (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            format!("{}.{}", mask_digits(stem), ext.to_ascii_lowercase())
+        }
+        _ => mask_digits(name),
+    }
+}
+
+fn mask_digits(name: &str) -> String {
     let lower: Vec<char> = name
         .chars()
         .take(MAX_TEMPLATE_CHARS)
@@ -433,6 +445,7 @@ mod tests {
         assert_eq!(name_pattern("pic_123456_2020.zip"), "pic_######_2020.zip");
         assert_eq!(name_pattern("IMG1234562020_jpg.zip"), "img######2020_jpg.zip");
         assert_eq!(name_pattern("請求書_004211.xls"), "請求書_######.xls");
+        assert_eq!(name_pattern("20180112.7z"), "########.7z");
         assert_eq!(shape("20200211123456.ABCDEF12"), "9{14}.A{6}9{2}");
     }
 }

@@ -115,17 +115,57 @@ pub struct DetectArgs {
     /// file names and format as crates/mozu-detect/data), repeatable.
     #[arg(long = "data", value_name = "DIR")]
     pub data_dirs: Vec<std::path::PathBuf>,
+    /// Add the Sigma-format mail rules (.yml) under DIR (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<std::path::PathBuf>,
+    /// Do not load the mail rules shipped with mozu (rules/mail).
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+}
+
+/// Detectors and mail rules, built once and shared by the workers.
+pub struct Detection {
+    detectors: mozu_detect::Detectors,
+    rules: mozu_detect::MailRules,
+}
+
+impl Detection {
+    /// Findings, family tags and the verdict for one message.
+    pub fn apply(&self, record: &mut mozu_model::MessageRecord) {
+        self.detectors.apply(record);
+        self.rules.apply(record);
+        record.verdict = Some(self.detectors.verdict(&record.findings));
+    }
+
+    /// Findings and the verdict for one loose file.
+    pub fn apply_file(&self, record: &mut mozu_model::FileRecord) {
+        self.detectors.apply_file(record);
+    }
 }
 
 impl DetectArgs {
-    /// The detectors these arguments describe.
-    pub fn detectors(&self) -> Result<mozu_detect::Detectors> {
+    /// The detectors and rules these arguments describe; rule problems are
+    /// reported on stderr (a count always, each problem with its code,
+    /// file and line).
+    pub fn detection(&self) -> Result<Detection> {
         let config = mozu_detect::Config {
             suspicious_at: self.suspicious_at,
             malicious_at: self.malicious_at,
             extra_directories: self.data_dirs.clone(),
         };
-        Ok(mozu_detect::Detectors::new(&config)?)
+        let detectors = mozu_detect::Detectors::new(&config)?;
+        let rules = mozu_detect::MailRules::load(!self.no_builtin_rules, &self.rule_dirs);
+        for d in rules.diagnostics() {
+            eprintln!("mozu: rule {d}");
+        }
+        if !self.rule_dirs.is_empty() || rules.failure_count() > 0 {
+            eprintln!(
+                "mozu: {} mail rules loaded, {} failed",
+                rules.rule_count(),
+                rules.failure_count()
+            );
+        }
+        Ok(Detection { detectors, rules })
     }
 }
 
@@ -154,6 +194,11 @@ pub struct ScanArgs {
     /// another mail's encrypted archive.
     #[arg(long)]
     pub no_cross_message_passwords: bool,
+    /// Also add every scanned message to the campaign store (see `--db`).
+    #[arg(long)]
+    pub store: bool,
+    #[command(flatten)]
+    pub db: crate::campaigns::DbArgs,
     #[command(flatten)]
     pub artifacts: ArtifactArgs,
 }

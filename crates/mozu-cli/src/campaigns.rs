@@ -53,6 +53,8 @@ pub struct IngestArgs {
     pub no_attachments: bool,
     #[command(flatten)]
     pub artifacts: ArtifactArgs,
+    #[command(flatten)]
+    pub detect: crate::args::DetectArgs,
 }
 
 /// Arguments of `mozu campaigns`.
@@ -110,20 +112,54 @@ pub struct ReportArgs {
     pub db: DbArgs,
 }
 
-/// Adds the message records among `records` to `store` (one transaction);
-/// error and file records are skipped. Campaigns are recomputed lazily, on
-/// the next read or by [`Store::ensure_clustered`]. For `mozu mail scan --store`.
-// Not called yet: `mail scan --store` is wired in scan.rs by its owner.
-#[allow(dead_code)]
-pub fn ingest_records(store: &mut Store, records: &[Record]) -> Result<IngestReport> {
-    let messages: Vec<MessageRecord> = records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Message(m) => Some(m.clone()),
-            _ => None,
+/// `mozu mail scan --store`: message records go to the store in batches
+/// of [`BATCH_RECORDS`] (one transaction each), and the campaigns are
+/// brought up to date once at the end.
+pub struct StoreSink {
+    store: Store,
+    pending: Vec<MessageRecord>,
+    report: IngestReport,
+}
+
+impl StoreSink {
+    /// Opens the store of `db`.
+    pub fn open(db: &DbArgs) -> Result<Self> {
+        Ok(StoreSink {
+            store: db.open()?,
+            pending: Vec::new(),
+            report: IngestReport::default(),
         })
-        .collect();
-    Ok(store.ingest(&messages)?)
+    }
+
+    /// Queues one message; writes a batch when it is full.
+    pub fn push(&mut self, record: &MessageRecord) -> Result<()> {
+        self.pending.push(record.clone());
+        if self.pending.len() >= BATCH_RECORDS {
+            self.write_batch()?;
+        }
+        Ok(())
+    }
+
+    fn write_batch(&mut self) -> Result<()> {
+        if !self.pending.is_empty() {
+            let r = self.store.ingest(&self.pending)?;
+            self.report.added += r.added;
+            self.report.duplicates += r.duplicates;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the last batch and clusters; reports the counts on stderr.
+    pub fn finish(&mut self) -> Result<()> {
+        self.write_batch()?;
+        self.store.ensure_clustered()?;
+        eprintln!(
+            "mozu: store: {} added, {} already stored",
+            self.report.added, self.report.duplicates
+        );
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -166,12 +202,17 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     let limits = Limits::default();
     let opts = args.artifacts.options()?;
     let extractor = args.artifacts.extractor()?;
+    let detection = args.detect.detection()?;
+    // Findings, families and verdicts are stored with each message: the
+    // campaign record aggregates them (spoofed organisations, families).
     let analyse = |parsed: mozu_mail::Parsed| {
-        if args.no_attachments {
+        let mut record = if args.no_attachments {
             parsed.record
         } else {
             mozu_artifact::analyse_message(parsed, &[], &opts, extractor.as_ref())
-        }
+        };
+        detection.apply(&mut record);
+        record
     };
     let (inputs, walk_errors) = crate::scan::collect_inputs(&args.paths);
     let mut totals = Totals::default();
@@ -221,7 +262,15 @@ fn ingest_mbox(
     totals: &mut Totals,
 ) -> Result<()> {
     let display = path.display().to_string();
-    let file = File::open(path).with_context(|| display.clone())?;
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            // One unreadable mbox is an error record, not the end of the batch.
+            totals.failed += 1;
+            eprintln!("mozu: {display}: {e}");
+            return Ok(());
+        }
+    };
     let mut reader = MboxReader::new(BufReader::new(file), limits.max_message_bytes);
     loop {
         let batch: Vec<_> = reader.by_ref().take(CHUNK_FILES).collect();

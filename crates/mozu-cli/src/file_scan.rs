@@ -21,7 +21,7 @@ pub fn run(args: &FileScanArgs) -> Result<Summary> {
     let pool = args.common.pool()?;
     let opts = args.artifacts.options()?;
     let extractor = args.artifacts.extractor()?;
-    let detectors = args.detect.detectors()?;
+    let detection = args.detect.detection()?;
     let mut writer = args.common.writer();
     let mut summary = Summary {
         fail_on: args.detect.fail_on.map(FailOn::level),
@@ -36,7 +36,7 @@ pub fn run(args: &FileScanArgs) -> Result<Summary> {
         let records: Vec<Record> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|(path, _)| analyse_one(path, &opts, extractor.as_ref(), &detectors))
+                .map(|(path, _)| analyse_one(path, &opts, extractor.as_ref(), &detection))
                 .collect()
         });
         for r in records {
@@ -60,7 +60,7 @@ fn analyse_one(
     path: &Path,
     opts: &mozu_artifact::Options,
     extractor: Option<&mozu_artifact::Extractor>,
-    detectors: &mozu_detect::Detectors,
+    detection: &crate::args::Detection,
 ) -> Record {
     let display = path.display().to_string();
     let data = File::open(path).and_then(|f| {
@@ -82,7 +82,7 @@ fn analyse_one(
                 format: SourceFormat::File,
             };
             let mut record = mozu_artifact::analyse_file(d, source, opts, extractor);
-            detectors.apply_file(&mut record);
+            detection.apply_file(&mut record);
             Record::File(record)
         }
         Err(e) => error_record(display, SourceFormat::File, ErrorKind::Io, e.to_string()),

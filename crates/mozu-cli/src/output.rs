@@ -1,4 +1,5 @@
-//! Record writers: JSON Lines and a readable table.
+//! Record writers: JSON Lines and a readable table on stdout, and, with
+//! `mail scan --store`, the campaign store beside them.
 
 use std::io::{self, Write};
 
@@ -10,16 +11,30 @@ use crate::args::Format;
 pub struct Writer<W: Write> {
     out: W,
     format: Format,
+    store: Option<crate::campaigns::StoreSink>,
 }
 
 impl<W: Write> Writer<W> {
     /// A writer of `format` to `out`.
     pub fn new(out: W, format: Format) -> Self {
-        Writer { out, format }
+        Writer {
+            out,
+            format,
+            store: None,
+        }
+    }
+
+    /// Also adds every message record to the campaign store.
+    pub fn with_store(mut self, store: Option<crate::campaigns::StoreSink>) -> Self {
+        self.store = store;
+        self
     }
 
     /// Writes one record.
     pub fn write(&mut self, record: &Record) -> io::Result<()> {
+        if let (Some(store), Record::Message(m)) = (&mut self.store, record) {
+            store.push(m).map_err(io::Error::other)?;
+        }
         match self.format {
             Format::Jsonl => {
                 serde_json::to_writer(&mut self.out, record)?;
@@ -33,8 +48,11 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    /// Flushes the output.
+    /// Flushes the output (and the store's last batch, then clusters).
     pub fn flush(&mut self) -> io::Result<()> {
+        if let Some(store) = &mut self.store {
+            store.finish().map_err(io::Error::other)?;
+        }
         self.out.flush()
     }
 }
@@ -106,18 +124,35 @@ fn field(out: &mut dyn Write, name: &str, value: &str) -> io::Result<()> {
 
 /// The verdict line and one line per finding with its evidence, so the
 /// analyst sees why before the details.
-fn verdict(out: &mut dyn Write, verdict: Option<&Verdict>, findings: &[Finding], families: &[String]) -> io::Result<()> {
+fn verdict(
+    out: &mut dyn Write,
+    verdict: Option<&Verdict>,
+    findings: &[Finding],
+    families: &[String],
+) -> io::Result<()> {
     if let Some(v) = verdict {
         let families = if families.is_empty() {
             String::new()
         } else {
             format!("  family: {}", families.join(", "))
         };
-        field(out, "Verdict", &format!("{} (score {}){families}", v.level.as_str().to_uppercase(), v.score))?;
+        field(
+            out,
+            "Verdict",
+            &format!("{} (score {}){families}", v.level.as_str().to_uppercase(), v.score),
+        )?;
     }
     for f in findings {
-        let evidence: Vec<String> = f.evidence.iter().map(|e| format!("{}={}", e.field, clip(&e.value, 80))).collect();
-        field(out, "Finding", &format!("{} {:+} {} — {}", f.id, f.score, f.title, evidence.join("; ")))?;
+        let evidence: Vec<String> = f
+            .evidence
+            .iter()
+            .map(|e| format!("{}={}", e.field, clip(&e.value, 80)))
+            .collect();
+        field(
+            out,
+            "Finding",
+            &format!("{} {:+} {} — {}", f.id, f.score, f.title, evidence.join("; ")),
+        )?;
     }
     Ok(())
 }

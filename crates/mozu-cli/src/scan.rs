@@ -76,14 +76,19 @@ impl Summary {
 pub fn run(args: &ScanArgs) -> Result<Summary> {
     let pool = args.common.pool()?;
     let limits = Limits::default();
-    let mut writer = args.common.writer();
+    let store = if args.store {
+        Some(crate::campaigns::StoreSink::open(&args.db)?)
+    } else {
+        None
+    };
+    let mut writer = args.common.writer().with_store(store);
     let mut summary = Summary {
         fail_on: args.detect.fail_on.map(FailOn::level),
         ..Summary::default()
     };
     let opts = args.artifacts.options()?;
     let extractor = args.artifacts.extractor()?;
-    let detectors = args.detect.detectors()?;
+    let detection = args.detect.detection()?;
     let (files, walk_errors) = collect_inputs(&args.common.paths);
     let book = if args.no_attachments || args.no_cross_message_passwords {
         PasswordBook::default()
@@ -97,7 +102,7 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
             let offered = book.offered_to(&parsed.record);
             mozu_artifact::analyse_message(parsed, &offered, &opts, extractor.as_ref())
         };
-        detectors.apply(&mut record);
+        detection.apply(&mut record);
         record
     };
     for err in walk_errors {

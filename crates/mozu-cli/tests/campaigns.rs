@@ -187,6 +187,10 @@ fn killed_ingest_leaves_a_consistent_store_and_can_be_rerun() {
         std::thread::sleep(Duration::from_millis(10));
     }
     let finished_early = child.try_wait().unwrap().is_some();
+    eprintln!(
+        "saw {seen} messages after {:?}; child finished: {finished_early}",
+        start.elapsed()
+    );
     child.kill().ok();
     child.wait().unwrap();
     assert!(
@@ -262,7 +266,13 @@ fn golden_campaigns_of_testdata() {
                 Path::new(p).file_name().unwrap().to_string_lossy().into_owned()
             })
             .collect();
-        lines.push(format!("{} {} {} {}", c["id"].as_str().unwrap(), c["size"], c["label"], files.join(",")));
+        lines.push(format!(
+            "{} {} {} {}",
+            c["id"].as_str().unwrap(),
+            c["size"],
+            c["label"],
+            files.join(",")
+        ));
     }
     let got = lines.join("\n") + "\n";
     let golden = root.join("expected.txt");

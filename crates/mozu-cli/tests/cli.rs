@@ -147,3 +147,50 @@ fn password_from_a_second_mail_opens_the_archive() {
         .expect("zip artifact");
     assert_eq!(zip["encryption"]["decrypted"], false, "{zip}");
 }
+
+/// Gateway use: `--fail-on malicious` exits 3 when a message is rated
+/// malicious, and the verdict and findings are in every record.
+#[test]
+fn fail_on_sets_the_exit_status() {
+    let out = mozu()
+        .args(["mail", "scan", "--fail-on", "malicious", "testdata/detect/malicious"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let records = lines(&out.stdout);
+    assert!(!records.is_empty());
+    assert!(records.iter().any(|r| r["verdict"]["level"] == "malicious"));
+    assert!(records.iter().all(|r| r["verdict"]["score"].is_i64()));
+    let out = mozu()
+        .args(["mail", "scan", "--fail-on", "malicious", "testdata/detect/benign"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `mail scan --store` adds the scanned messages to the campaign store.
+#[test]
+fn scan_can_fill_the_store() {
+    let db = std::env::temp_dir().join(format!("mozu-scan-store-{}.db", std::process::id()));
+    let out = mozu()
+        .args(["mail", "scan", "--store", "--db"])
+        .arg(&db)
+        .arg("testdata/campaigns/mail")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let scanned = lines(&out.stdout).len();
+    assert!(scanned > 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("store: {scanned} added")), "{stderr}");
+    let out = mozu()
+        .args(["campaigns", "export", "--format", "jsonl", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!lines(&out.stdout).is_empty());
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}

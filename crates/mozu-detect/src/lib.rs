@@ -21,6 +21,7 @@
 mod context;
 pub mod detectors;
 pub mod lists;
+pub mod rules;
 pub mod text;
 pub mod thread;
 
@@ -31,6 +32,7 @@ use mozu_model::{Evidence, FileRecord, Finding, MessageRecord, Severity, Verdict
 
 pub use context::Context;
 pub use lists::Lists;
+pub use rules::MailRules;
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]

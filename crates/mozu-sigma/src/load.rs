@@ -194,9 +194,24 @@ impl RuleSet {
                 return;
             }
         };
-        for message in collection.errors {
-            let line = line_in_message(&message).max(1);
-            self.diag(DiagCode::Parse, name, line, message);
+        let loaded: std::collections::HashSet<&str> = collection
+            .rules
+            .iter()
+            .map(|r| r.title.as_str())
+            .chain(collection.correlations.iter().map(|c| c.title.as_str()))
+            .chain(collection.filters.iter().map(|f| f.title.as_str()))
+            .collect();
+        // rsigma's per-document errors carry no position: pair them, in order,
+        // with the documents whose title did not load.
+        let mut failed_docs = document_titles(yaml)
+            .into_iter()
+            .filter(|(t, _)| !loaded.contains(t.as_str()));
+        for message in &collection.errors {
+            let line = match line_in_message(message) {
+                0 => failed_docs.next().map_or(1, |(_, l)| l),
+                n => n,
+            };
+            self.diag(DiagCode::Parse, name, line, message.clone());
         }
         for rule in collection.rules {
             let origin = RuleOrigin {
@@ -291,6 +306,24 @@ pub(crate) fn title_line(yaml: &str, title: &str) -> u32 {
         }
     }
     fallback.max(1)
+}
+
+/// (title, line of `title:`) of every `---`-separated document that has one.
+fn document_titles(yaml: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    let mut seen_in_doc = false;
+    for (i, line) in yaml.lines().enumerate() {
+        if line.trim_end() == "---" {
+            seen_in_doc = false;
+        } else if let Some(rest) = line.strip_prefix("title:")
+            && !seen_in_doc
+        {
+            seen_in_doc = true;
+            let title = rest.trim().trim_matches(|c| c == '\'' || c == '"').to_owned();
+            out.push((title, u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        }
+    }
+    out
 }
 
 /// Extracts `line N` from a YAML error message; 0 when absent.

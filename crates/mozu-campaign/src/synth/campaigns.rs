@@ -522,36 +522,58 @@ const BENIGN_WORDS: &[&str] = &[
     "関西",
     "九州",
 ];
-const BENIGN_SENTENCES: &[&str] = &[
+/// Benign bodies are built from fragments so that two unrelated mails
+/// rarely share more than a greeting.
+const BENIGN_OPENERS: &[&str] = &[
     "お疲れ様です。",
-    "先日の打ち合わせではありがとうございました。",
-    "資料を共有フォルダに置きました。",
-    "ご確認のほどよろしくお願いいたします。",
-    "来週の予定について調整させてください。",
-    "議事録を添付します。",
-    "不明点があればご連絡ください。",
-    "会議室は三階の大会議室です。",
-    "締め切りは月末です。",
-    "先方からの回答を待っています。",
-    "見積もりの件、承知しました。",
-    "引き続きよろしくお願いします。",
+    "いつもお世話になっております。",
+    "ご連絡ありがとうございます。",
+    "Hi all,",
     "Thanks for the update.",
-    "Let me know if the schedule works for you.",
-    "The slides are in the shared drive.",
-    "We will discuss the budget next week.",
-    "Please review the draft before Friday.",
-    "Lunch will be provided.",
-    "新しい手順書を作成しました。",
-    "研修の参加者を募集しています。",
-    "アンケートへのご協力をお願いします。",
-    "サーバの停止時間は二時間の予定です。",
-    "交通費の精算をお願いします。",
-    "来期の計画を検討中です。",
+    "先日はありがとうございました。",
+    "取り急ぎご連絡です。",
+    "Hello team,",
+];
+const BENIGN_OBJECTS: &[&str] = &[
+    "来週の会議資料",
+    "見積書の改訂版",
+    "新しい勤怠システム",
+    "サーバの保守計画",
+    "研修の参加者名簿",
+    "四半期の売上報告",
+    "出張旅費の精算",
+    "オフィスの座席表",
+    "採用面接の日程",
+    "顧客アンケートの結果",
+    "the draft budget",
+    "the release notes",
+    "the meeting minutes",
+    "the vendor contract",
+    "the onboarding checklist",
+    "品質監査の指摘事項",
+    "広報誌の原稿",
+    "在庫管理表",
+    "年末調整の書類",
+    "防災訓練の案内",
+];
+const BENIGN_PREDICATES: &[&str] = &[
+    "を共有フォルダに置きました。",
+    "について確認をお願いします。",
+    "を更新しましたのでご覧ください。",
+    "の締め切りは金曜日です。",
+    "に修正点があればお知らせください。",
+    "を添付します。",
+    "について来週相談させてください。",
+    "は承認されました。",
+    " is ready for review.",
+    " needs your comments by Friday.",
+    " has been updated.",
+    " will be discussed on Monday.",
 ];
 
 fn benign(rng: &mut Rng, m: &mut SynthMail) {
     let org = rng.below(40);
-    let domain = format!("org{org}.example.co.jp");
+    let domain = format!("org{org}-corp.co.jp");
     m.truth = format!("benign-{}", m.index);
     m.time = T_2017_10_15 + (rng.next_u64() % (900 * DAY as u64)) as i64;
     let sender = rng.pick(JP_SURNAMES);
@@ -570,9 +592,10 @@ fn benign(rng: &mut Rng, m: &mut SynthMail) {
         rng.pick(BENIGN_TOPICS),
         rng.pick(BENIGN_SUFFIXES)
     );
-    let mut body = format!("{}さん\n", m.to_name);
-    for _ in 0..3 + rng.below(4) {
-        body.push_str(rng.pick(BENIGN_SENTENCES));
+    let mut body = format!("{}さん\n{}\n", m.to_name, rng.pick(BENIGN_OPENERS));
+    for _ in 0..2 + rng.below(4) {
+        body.push_str(rng.pick(BENIGN_OBJECTS));
+        body.push_str(rng.pick(BENIGN_PREDICATES));
         body.push('\n');
     }
     body.push_str(&format!("--\n{sender}\n"));
