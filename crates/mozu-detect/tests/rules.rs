@@ -77,7 +77,7 @@ fn user_rules_with_diagnostics_and_logsource_routing() {
     )
     .unwrap();
     std::fs::write(dir.join("broken.yml"), "title: [unclosed\n").unwrap();
-    let rules = MailRules::load(false, &[dir.clone()]);
+    let rules = MailRules::load(false, std::slice::from_ref(&dir));
     assert_eq!(rules.rule_count(), 1);
     assert!(rules.failure_count() >= 1);
     assert!(rules.diagnostics().iter().any(|d| d.path.ends_with("broken.yml")));
