@@ -17,6 +17,7 @@ mod address;
 mod artifact;
 mod attachment;
 mod auth;
+pub mod civil;
 mod finding;
 mod indicator;
 mod message;

@@ -27,22 +27,10 @@ fn fake_digest(data: &[u8], len: usize) -> String {
     out
 }
 
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 fn local_parts(time: i64) -> (i64, u32, u32, i64, i64, i64) {
     let t = time + OFFSET_SECS;
-    let (y, mo, d) = civil(t.div_euclid(86_400));
+    let (y, mo, d) = mozu_model::civil::civil_from_days(t.div_euclid(86_400));
+    let (mo, d) = (mo as u32, d as u32);
     let s = t.rem_euclid(86_400);
     (y, mo, d, s / 3600, s / 60 % 60, s % 60)
 }
