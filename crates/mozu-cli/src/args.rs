@@ -143,6 +143,40 @@ impl Detection {
     }
 }
 
+/// Everything a parsed message goes through after parsing: the artifact
+/// analyser (unless attachments are skipped), then detectors and rules.
+/// Shared by `mail scan` and `ingest` so that both store the same record.
+pub struct MessagePipeline {
+    no_attachments: bool,
+    opts: mozu_artifact::Options,
+    extractor: Option<mozu_artifact::Extractor>,
+    detection: Detection,
+}
+
+impl MessagePipeline {
+    /// Builds the analyser options, the extractor and the detectors.
+    pub fn new(no_attachments: bool, artifacts: &ArtifactArgs, detect: &DetectArgs) -> Result<Self> {
+        Ok(MessagePipeline {
+            no_attachments,
+            opts: artifacts.options()?,
+            extractor: artifacts.extractor()?,
+            detection: detect.detection()?,
+        })
+    }
+
+    /// The finished record of `parsed`; `offered` are passwords other
+    /// messages of the batch wrote.
+    pub fn record(&self, parsed: mozu_mail::Parsed, offered: &[String]) -> mozu_model::MessageRecord {
+        let mut record = if self.no_attachments {
+            parsed.record
+        } else {
+            mozu_artifact::analyse_message(parsed, offered, &self.opts, self.extractor.as_ref())
+        };
+        self.detection.apply(&mut record);
+        record
+    }
+}
+
 impl DetectArgs {
     /// The detectors and rules these arguments describe; rule problems are
     /// reported on stderr (a count always, each problem with its code,

@@ -14,7 +14,7 @@ use mozu_model::{MessageRecord, Record};
 use mozu_store::{BATCH_RECORDS, IngestReport, Store};
 use rayon::prelude::*;
 
-use crate::args::ArtifactArgs;
+use crate::args::{ArtifactArgs, MessagePipeline};
 
 /// Files parsed in parallel at once.
 const CHUNK_FILES: usize = 128;
@@ -200,20 +200,10 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()?;
     let limits = Limits::default();
-    let opts = args.artifacts.options()?;
-    let extractor = args.artifacts.extractor()?;
-    let detection = args.detect.detection()?;
     // Findings, families and verdicts are stored with each message: the
     // campaign record aggregates them (spoofed organisations, families).
-    let analyse = |parsed: mozu_mail::Parsed| {
-        let mut record = if args.no_attachments {
-            parsed.record
-        } else {
-            mozu_artifact::analyse_message(parsed, &[], &opts, extractor.as_ref())
-        };
-        detection.apply(&mut record);
-        record
-    };
+    let pipeline = MessagePipeline::new(args.no_attachments, &args.artifacts, &args.detect)?;
+    let analyse = |parsed: mozu_mail::Parsed| pipeline.record(parsed, &[]);
     let (inputs, walk_errors) = crate::scan::collect_inputs(&args.paths);
     let mut totals = Totals::default();
     let mut pending = Vec::new();

@@ -13,7 +13,7 @@ use mozu_mail::{Limits, MboxReader};
 use mozu_model::{ErrorKind, Record, SourceFormat, Verdict, VerdictLevel};
 use rayon::prelude::*;
 
-use crate::args::{FailOn, ScanArgs};
+use crate::args::{FailOn, MessagePipeline, ScanArgs};
 use crate::output::Writer;
 
 /// Files handed to the thread pool at once; output stays in input order.
@@ -86,9 +86,7 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
         fail_on: args.detect.fail_on.map(FailOn::level),
         ..Summary::default()
     };
-    let opts = args.artifacts.options()?;
-    let extractor = args.artifacts.extractor()?;
-    let detection = args.detect.detection()?;
+    let pipeline = MessagePipeline::new(args.no_attachments, &args.artifacts, &args.detect)?;
     let (files, walk_errors) = collect_inputs(&args.common.paths);
     let book = if args.no_attachments || args.no_cross_message_passwords {
         PasswordBook::default()
@@ -96,14 +94,8 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
         password_prepass(&files, &limits, &pool)
     };
     let analyse = |parsed: mozu_mail::Parsed| {
-        let mut record = if args.no_attachments {
-            parsed.record
-        } else {
-            let offered = book.offered_to(&parsed.record);
-            mozu_artifact::analyse_message(parsed, &offered, &opts, extractor.as_ref())
-        };
-        detection.apply(&mut record);
-        record
+        let offered = book.offered_to(&parsed.record);
+        pipeline.record(parsed, &offered)
     };
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
