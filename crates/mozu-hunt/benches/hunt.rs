@@ -94,6 +94,12 @@ fn main() {
         passes += 1;
     }
     let wall = t1.elapsed().as_secs_f64();
+    // Taken here, before the split runs below add their own CPU time.
+    let cpu = cpu_seconds()
+        .zip(cpu1)
+        .map(|(a, b)| a - b)
+        .filter(|&c| c > 0.0)
+        .unwrap_or(wall);
     // Split the cost: decoding + flattening alone, then routing + evaluation alone.
     let mut decoded = Vec::new();
     let (cpu2, t2) = (cpu_seconds(), Instant::now());
@@ -126,11 +132,6 @@ fn main() {
         .unwrap_or(t3.elapsed().as_secs_f64());
     let eval_rate = decoded.len() as f64 * f64::from(eval_passes) / eval_cpu.max(1e-9);
     println!("split: decode+flatten {decode_rate:.0} events/cpu-s, route+evaluate {eval_rate:.0} events/cpu-s");
-    let cpu = cpu_seconds()
-        .zip(cpu1)
-        .map(|(a, b)| a - b)
-        .filter(|&c| c > 0.0)
-        .unwrap_or(wall);
     let timed = per_pass * u64::from(passes);
     println!(
         "hunt (evtx decode + flatten + route + evaluate, 1 thread): {} rules ({} failed), load {load_wall:.2}s wall / {:.2}s cpu; {} files, {per_pass} events/pass, {passes} passes: {:.0} events/cpu-s ({:.0}/wall-s); peak {:.0} MiB",

@@ -7,6 +7,7 @@
 //! error for that file only.
 #![warn(missing_docs)]
 
+mod binxml;
 mod evtx_reader;
 pub mod firewall;
 mod input;
