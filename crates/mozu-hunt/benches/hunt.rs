@@ -78,7 +78,7 @@ fn main() {
     let limits = Limits::default();
     let run = |events: &mut u64, hits: &mut u64| {
         for bytes in &files {
-            let _ = mozu_logs::read_bytes("bench", bytes.clone(), &limits, &mut |ev| {
+            let _ = mozu_logs::read_slice("bench", bytes, &limits, &mut |ev| {
                 *events += 1;
                 *hits += detect_event(&rules.detector, ev).len() as u64;
             });
@@ -107,7 +107,7 @@ fn main() {
     while decode_passes == 0 || (measuring && t2.elapsed() < Duration::from_secs(3)) {
         decoded.clear();
         for bytes in &files {
-            let _ = mozu_logs::read_bytes("bench", bytes.clone(), &limits, &mut |ev| decoded.push(ev));
+            let _ = mozu_logs::read_slice("bench", bytes, &limits, &mut |ev| decoded.push(ev));
         }
         decode_passes += 1;
     }

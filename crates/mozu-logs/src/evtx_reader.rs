@@ -18,12 +18,12 @@ use crate::{LogError, LogEvent, LogFormat, LogKind};
 /// Reads an in-memory EVTX file; broken records are counted and the rest still read.
 pub(crate) fn read_evtx(
     name: &str,
-    bytes: Vec<u8>,
+    bytes: &[u8],
     limits: &Limits,
     sink: &mut dyn FnMut(LogEvent),
 ) -> Result<FileReport, LogError> {
-    let Ok(chunks) = binxml::chunks(&bytes) else {
-        return read_with_crate(name, bytes, limits, sink);
+    let Ok(chunks) = binxml::chunks(bytes) else {
+        return read_with_crate(name, bytes.to_vec(), limits, sink);
     };
     let started = Instant::now();
     let mut report = FileReport {

@@ -193,7 +193,7 @@ pub fn read_bytes(
             return Err(LogError::UnknownFormat { path: name.to_owned() });
         }
         let mut report = if out.starts_with(b"ElfFile\0") {
-            crate::evtx_reader::read_evtx(name, out, limits, sink)?
+            crate::evtx_reader::read_evtx(name, &out, limits, sink)?
         } else {
             read_stream(name, Cursor::new(out), limits, true, sink)?
         };
@@ -201,9 +201,23 @@ pub fn read_bytes(
         return Ok(report);
     }
     if bytes.starts_with(b"ElfFile\0") {
-        return crate::evtx_reader::read_evtx(name, bytes, limits, sink);
+        return crate::evtx_reader::read_evtx(name, &bytes, limits, sink);
     }
     read_stream(name, Cursor::new(bytes), limits, false, sink)
+}
+
+/// Like [`read_bytes`] for borrowed input: EVTX is read in place, other
+/// formats from a copy.
+pub fn read_slice(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    sink: &mut dyn FnMut(LogEvent),
+) -> Result<FileReport, LogError> {
+    if bytes.starts_with(b"ElfFile\0") {
+        return crate::evtx_reader::read_evtx(name, bytes, limits, sink);
+    }
+    read_bytes(name, bytes.to_vec(), limits, sink)
 }
 
 fn read_stream<R: BufRead>(

@@ -15,7 +15,7 @@ pub mod proxy;
 pub mod time;
 pub mod windows;
 
-pub use input::{FileReport, Limits, collect_inputs, detect, read_bytes, read_file};
+pub use input::{FileReport, Limits, collect_inputs, detect, read_bytes, read_file, read_slice};
 pub use mozu_sigma::FlatEvent;
 
 /// Input formats recognised by content.
