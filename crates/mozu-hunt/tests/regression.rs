@@ -104,3 +104,45 @@ fn sigmahq_regression_evtx_cases_fire_their_rule() {
         misses.join("\n")
     );
 }
+
+/// mozu's candidate index and pre-evaluator must select exactly the matches
+/// rsigma finds when it evaluates every routed rule, on every regression event.
+#[test]
+fn fast_path_agrees_with_full_rsigma_evaluation() {
+    use mozu_hunt::routing::{add_aliases, logsources, route_key, service_of};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(SIGMA);
+    let dirs: Vec<PathBuf> = ["rules", "rules-emerging-threats", "rules-threat-hunting"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    let rules = mozu_hunt::load_rules(true, &dirs);
+    let (mut events, mut matches, mut differences) = (0usize, 0usize, Vec::new());
+    for info in info_files(&root.join("regression_data")) {
+        let Some((_, evtx)) = case_of(&info) else { continue };
+        let _ = mozu_logs::read_file(&evtx, &Limits::default(), &mut |mut ev| {
+            let key = route_key(ev.kind, &ev.fields);
+            add_aliases(&service_of(&key.1), key.2, &mut ev.fields);
+            let route = rules.detector.route(&logsources(key.0, &key.1, key.2));
+            let ids = |ms: Vec<mozu_sigma::Match>| {
+                let mut v: Vec<String> = ms.into_iter().map(|m| m.rule_id).collect();
+                v.sort();
+                v
+            };
+            let fast = ids(rules.detector.evaluate(&ev.fields, &route));
+            let full = ids(rules.detector.evaluate_reference(&ev.fields, &route));
+            events += 1;
+            matches += full.len();
+            if fast != full {
+                differences.push(format!("{}: fast {fast:?} full {full:?}", evtx.display()));
+            }
+        });
+    }
+    eprintln!("differential: {events} events, {matches} matches by full evaluation");
+    assert!(events > 200 && matches > 200);
+    assert!(
+        differences.is_empty(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}

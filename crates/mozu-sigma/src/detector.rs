@@ -7,11 +7,14 @@
 
 use std::collections::HashMap;
 
-use rsigma_eval::{CompiledRule, Engine, EvaluationResult, compile_rule};
+use rsigma_eval::{CompiledRule, EvaluationResult, compile_rule, evaluate_rule};
 use rsigma_parser::LogSource;
 
 use crate::event::FlatEvent;
+use crate::fast::{FastRule, Tri};
+use crate::index::CandidateIndex;
 use crate::load::{DiagCode, Diagnostic, RuleSet};
+use crate::view::EventView;
 
 /// Sigma `level`, ordered from least to most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,7 +92,9 @@ impl Logsource {
 
 struct Bucket {
     key: Logsource,
-    engine: Engine,
+    rules: Vec<CompiledRule>,
+    fast: Vec<FastRule>,
+    index: CandidateIndex,
 }
 
 /// The buckets one kind of event is evaluated against.
@@ -161,8 +166,9 @@ pub struct Detector {
 impl Detector {
     /// Compiles every detection rule of `set`; rules that fail are returned as diagnostics (`SIGMA003`).
     ///
-    /// Rules compile in parallel and each bucket's engine receives its rules
-    /// in one batch, because adding them one by one rebuilds the index each time.
+    /// Rules compile in parallel. Each bucket keeps a candidate index over the
+    /// necessary conditions of its rules and a fast pre-evaluator; rsigma
+    /// evaluates only the rules these cannot rule out, and builds every match.
     pub fn build(set: &RuleSet) -> (Self, Vec<Diagnostic>) {
         use rayon::prelude::*;
         let compiled: Vec<_> = set.rules.par_iter().map(|r| compile_rule(&r.rule)).collect();
@@ -202,14 +208,14 @@ impl Detector {
                 });
             }
         }
-        let mut rules = 0;
+        let rules = batches.iter().map(|(_, b)| b.len()).sum();
         let buckets = batches
-            .into_iter()
-            .map(|(key, batch)| {
-                rules += batch.len();
-                let mut engine = Engine::new();
-                engine.extend_compiled_rules(batch);
-                Bucket { key, engine }
+            .into_par_iter()
+            .map(|(key, rules)| Bucket {
+                key,
+                index: CandidateIndex::build(&rules),
+                fast: rules.iter().map(FastRule::new).collect(),
+                rules,
             })
             .collect();
         (Self { buckets, rules }, diagnostics)
@@ -243,19 +249,39 @@ impl Detector {
             .0
             .iter()
             .filter_map(|&i| self.buckets.get(i))
-            .map(|b| b.engine.rule_count())
+            .map(|b| b.rules.len())
             .sum()
     }
 
     /// Evaluates the rules of `route` against `event`.
     pub fn evaluate(&self, event: &FlatEvent, route: &Route) -> Vec<Match> {
+        let view = EventView::new(event);
         let mut out = Vec::new();
-        for &i in &route.0 {
-            if let Some(bucket) = self.buckets.get(i) {
-                out.extend(bucket.engine.evaluate(event).into_iter().map(Match::from_result));
+        for bucket in route.0.iter().filter_map(|&i| self.buckets.get(i)) {
+            for r in bucket.index.candidates(&view) {
+                let r = r as usize;
+                if bucket.fast.get(r).is_some_and(|f| f.eval(&view) == Tri::False) {
+                    continue;
+                }
+                if let Some(m) = bucket.rules.get(r).and_then(|rule| evaluate_rule(rule, event)) {
+                    out.push(Match::from_result(m));
+                }
             }
         }
         out
+    }
+
+    /// Every rule of `route` evaluated by rsigma alone, without the index or
+    /// the pre-evaluator: the reference the differential tests compare
+    /// [`Detector::evaluate`] against.
+    pub fn evaluate_reference(&self, event: &FlatEvent, route: &Route) -> Vec<Match> {
+        route
+            .0
+            .iter()
+            .filter_map(|&i| self.buckets.get(i))
+            .flat_map(|b| b.rules.iter().filter_map(|rule| evaluate_rule(rule, event)))
+            .map(Match::from_result)
+            .collect()
     }
 }
 

@@ -25,7 +25,7 @@ struct Span {
     value: (u32, u32),
 }
 
-fn fnv1a(s: &str) -> u64 {
+pub(crate) fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= u64::from(b);
@@ -97,6 +97,28 @@ impl FlatEvent {
     /// Iterates over the (key, value) pairs in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.spans.iter().map(|s| (self.slice(s.key), self.slice(s.value)))
+    }
+
+    /// Index, key hash, key and value of every pair, for the crate's own evaluator.
+    pub(crate) fn spans(&self) -> impl Iterator<Item = (usize, u64, &str, &str)> {
+        self.spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.hash, self.slice(s.key), self.slice(s.value)))
+    }
+
+    /// Indices of the pairs whose key is `key` (with its precomputed hash).
+    pub(crate) fn positions<'s>(&'s self, hash: u64, key: &'s str) -> impl Iterator<Item = usize> + 's {
+        self.spans
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.hash == hash && self.slice(s.key) == key)
+            .map(|(i, _)| i)
+    }
+
+    /// The value of pair `i`.
+    pub(crate) fn value_at(&self, i: usize) -> &str {
+        self.spans.get(i).map_or("", |s| self.slice(s.value))
     }
 
     /// The values of `key`, in insertion order.

@@ -12,13 +12,23 @@
 //!    returns the [`Match`]es with rule id, title, level and tags.
 //! 5. [`Correlator`] turns time-ordered matches into correlation hits.
 //!
-//! Evaluation is done by rsigma; this crate keeps its types out of the API.
+//! Rules are compiled by rsigma and every match is built by rsigma's
+//! `evaluate_rule`. Which rules get that far is decided first by this crate:
+//! a candidate index over each rule's necessary conditions (`prefilter`,
+//! `index`) and a three-valued pre-evaluation over values lower-cased once
+//! per event (`view`, `fast`), because rsigma's engine spent most of a
+//! process-creation event re-lowering values inside ~45 candidate rules.
+//! The crate keeps rsigma's types out of its API.
 #![warn(missing_docs)]
 
 mod correlate;
 mod detector;
 mod event;
+mod fast;
+mod index;
 mod load;
+mod prefilter;
+mod view;
 
 pub use correlate::{CorrelationHit, Correlator, MAX_CORRELATION_STATE};
 pub use detector::{Detector, Level, Logsource, Match, Route};

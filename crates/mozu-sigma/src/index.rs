@@ -1,0 +1,182 @@
+//! Per-bucket candidate selection over the clauses of [`crate::prefilter`].
+//!
+//! One Aho-Corasick automaton per field (and one for keywords) finds, in a
+//! single pass over each lower-cased value, every needle atom that holds;
+//! presence atoms hold by the field being there. A rule is *triggered* by an
+//! atom of its most selective clause and kept only if all its clauses hold.
+//! Rules with no known condition are always candidates.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rsigma_eval::CompiledRule;
+
+use crate::event::fnv1a;
+use crate::prefilter::{Atom, Clause, analyse, best_clause};
+use crate::view::EventView;
+
+type AtomId = u32;
+
+/// Hasher for keys that are already FNV-1a hashes of field names.
+#[derive(Default)]
+struct PrehashedKey(u64);
+
+impl Hasher for PrehashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type ByHash<V> = HashMap<u64, V, BuildHasherDefault<PrehashedKey>>;
+
+#[derive(Default)]
+struct FieldAtoms {
+    name: String,
+    present: Vec<AtomId>,
+    needles: Vec<(String, AtomId)>,
+    automaton: Option<AhoCorasick>,
+}
+
+/// Candidate rules of one bucket for an event.
+pub(crate) struct CandidateIndex {
+    fields: ByHash<Vec<FieldAtoms>>,
+    keywords: Vec<(String, AtomId)>,
+    keyword_automaton: Option<AhoCorasick>,
+    /// Per rule: its clauses as atom ids; all must hold.
+    clauses: Vec<Vec<Vec<AtomId>>>,
+    /// Atom → rules whose trigger clause contains it.
+    triggers: Vec<Vec<u32>>,
+    always: Vec<u32>,
+}
+
+fn automaton(needles: &[(String, AtomId)]) -> Option<AhoCorasick> {
+    if needles.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(needles.iter().map(|(n, _)| n.as_str()))
+        .ok()
+}
+
+impl CandidateIndex {
+    /// Analyses every rule; `rules[i]` is candidate `i`.
+    pub(crate) fn build(rules: &[CompiledRule]) -> Self {
+        let mut ids: HashMap<Atom, AtomId> = HashMap::new();
+        let mut index = CandidateIndex {
+            fields: ByHash::default(),
+            keywords: Vec::new(),
+            keyword_automaton: None,
+            clauses: Vec::with_capacity(rules.len()),
+            triggers: Vec::new(),
+            always: Vec::new(),
+        };
+        for (i, rule) in rules.iter().enumerate() {
+            let rule_no = u32::try_from(i).unwrap_or(u32::MAX);
+            let Some(clauses) = analyse(rule) else {
+                index.always.push(rule_no);
+                index.clauses.push(Vec::new());
+                continue;
+            };
+            let trigger: Clause = best_clause(&clauses).cloned().unwrap_or_default();
+            let as_ids = clauses
+                .iter()
+                .map(|c| c.iter().map(|a| index.atom_id(&mut ids, a)).collect())
+                .collect();
+            for atom in &trigger {
+                let id = index.atom_id(&mut ids, atom) as usize;
+                if let Some(list) = index.triggers.get_mut(id) {
+                    list.push(rule_no);
+                }
+            }
+            index.clauses.push(as_ids);
+        }
+        for f in index.fields.values_mut().flatten() {
+            f.automaton = automaton(&f.needles);
+        }
+        index.keyword_automaton = automaton(&index.keywords);
+        index
+    }
+
+    fn field_mut(&mut self, name: &str) -> &mut FieldAtoms {
+        let list = self.fields.entry(fnv1a(name)).or_default();
+        let at = match list.iter().position(|f| f.name == name) {
+            Some(at) => at,
+            None => {
+                list.push(FieldAtoms {
+                    name: name.to_owned(),
+                    ..FieldAtoms::default()
+                });
+                list.len() - 1
+            }
+        };
+        &mut list[at]
+    }
+
+    fn atom_id(&mut self, ids: &mut HashMap<Atom, AtomId>, atom: &Atom) -> AtomId {
+        if let Some(&id) = ids.get(atom) {
+            return id;
+        }
+        let id = u32::try_from(self.triggers.len()).unwrap_or(u32::MAX);
+        self.triggers.push(Vec::new());
+        match atom {
+            Atom::Present(f) => self.field_mut(f).present.push(id),
+            Atom::Contains(f, n) => self.field_mut(f).needles.push((n.clone(), id)),
+            Atom::Keyword(n) => self.keywords.push((n.clone(), id)),
+        }
+        ids.insert(atom.clone(), id);
+        id
+    }
+
+    /// Rule numbers worth evaluating for the event, ascending.
+    pub(crate) fn candidates(&self, view: &EventView<'_>) -> Vec<u32> {
+        let mut hits: Vec<AtomId> = Vec::new();
+        for (i, hash, key, _) in view.event.spans() {
+            let field = self.fields.get(&hash).and_then(|l| l.iter().find(|f| f.name == key));
+            if let Some(f) = field {
+                hits.extend_from_slice(&f.present);
+                if let Some(ac) = &f.automaton {
+                    for m in ac.find_overlapping_iter(view.lowered(i)) {
+                        if let Some((_, id)) = f.needles.get(m.pattern().as_usize()) {
+                            hits.push(*id);
+                        }
+                    }
+                }
+            }
+            if let Some(ac) = &self.keyword_automaton {
+                for m in ac.find_overlapping_iter(view.lowered(i)) {
+                    if let Some((_, id)) = self.keywords.get(m.pattern().as_usize()) {
+                        hits.push(*id);
+                    }
+                }
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        let mut out: Vec<u32> = self.always.clone();
+        for &atom in &hits {
+            if let Some(rules) = self.triggers.get(atom as usize) {
+                out.extend_from_slice(rules);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|&r| {
+            self.clauses.get(r as usize).is_some_and(|clauses| {
+                clauses
+                    .iter()
+                    .all(|clause| clause.iter().any(|a| hits.binary_search(a).is_ok()))
+            })
+        });
+        out
+    }
+}
