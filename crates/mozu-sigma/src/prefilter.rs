@@ -14,6 +14,9 @@ use rsigma_parser::ast::{ConditionExpr, Quantifier};
 
 /// Most clauses an OR may distribute into before it is summarised.
 const MAX_DISTRIBUTED_CLAUSES: usize = 8;
+/// Shorter needles (`-`, `/c`) occur in most values: scanning for them costs
+/// more than the rules they would rule out, so they count as field presence.
+const MIN_NEEDLE_LEN: usize = 3;
 /// Most atoms one clause keeps; a wider OR is as good as no filter.
 const MAX_CLAUSE_ATOMS: usize = 512;
 
@@ -166,7 +169,7 @@ fn present(field: &str) -> Cnf {
 
 /// A needle atom; needles that are empty or not ASCII fall back to presence (or nothing).
 fn needle(value: &str, target: &Target<'_>) -> Cnf {
-    if value.is_empty() || !value.is_ascii() {
+    if value.len() < MIN_NEEDLE_LEN || !value.is_ascii() {
         return match target {
             Target::Field(f) => present(f),
             Target::Keyword => None,
