@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use mozu_hunt::detect_event;
+use mozu_hunt::{RouteCache, detect_event_cached};
 use mozu_logs::Limits;
 
 /// User+system CPU seconds of this process, from /proc (Linux); wall time elsewhere.
@@ -76,11 +76,12 @@ fn main() {
         files.truncate(10);
     }
     let limits = Limits::default();
-    let run = |events: &mut u64, hits: &mut u64| {
+    let mut cache = RouteCache::default();
+    let mut run = |events: &mut u64, hits: &mut u64| {
         for bytes in &files {
             let _ = mozu_logs::read_slice("bench", bytes, &limits, &mut |ev| {
                 *events += 1;
-                *hits += detect_event(&rules.detector, ev).len() as u64;
+                *hits += detect_event_cached(&rules.detector, &mut cache, ev).len() as u64;
             });
         }
     };
@@ -121,7 +122,7 @@ fn main() {
     let mut eval_passes = 0u32;
     while eval_passes == 0 || (measuring && t3.elapsed() < Duration::from_secs(3)) {
         for ev in &decoded {
-            std::hint::black_box(detect_event(&rules.detector, ev.clone()));
+            std::hint::black_box(detect_event_cached(&rules.detector, &mut cache, ev.clone()));
         }
         eval_passes += 1;
     }

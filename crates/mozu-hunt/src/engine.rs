@@ -143,8 +143,9 @@ impl Hunter {
         let per_file: Vec<(FileOutcome, Vec<Matched>, u64)> = files
             .par_iter()
             .enumerate()
-            .map(|(i, path)| {
-                let out = self.hunt_file(i, path);
+            // One route cache per worker: most inputs hold few kinds of events.
+            .map_init(RouteCache::default, |cache, (i, path)| {
+                let out = self.hunt_file(cache, i, path);
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                 out
             })
@@ -163,7 +164,7 @@ impl Hunter {
 
     /// Runs detection and correlation over events already in memory (any order) and returns the timeline.
     pub fn hunt_events(&self, events: impl IntoIterator<Item = LogEvent>) -> Vec<Hit> {
-        let mut cache = HashMap::new();
+        let mut cache = RouteCache::default();
         let matched = events
             .into_iter()
             .filter_map(|ev| detect_one(&self.rules.detector, &mut cache, ev, 0))
@@ -171,14 +172,13 @@ impl Hunter {
         self.timeline(matched, &["<events>".to_owned()])
     }
 
-    fn hunt_file(&self, index: usize, path: &Path) -> (FileOutcome, Vec<Matched>, u64) {
-        let mut cache: HashMap<(LogKind, String, u32), Route> = HashMap::new();
+    fn hunt_file(&self, cache: &mut RouteCache, index: usize, path: &Path) -> (FileOutcome, Vec<Matched>, u64) {
         let mut matched = Vec::new();
         let mut events = 0;
         let detector = &self.rules.detector;
         let result = mozu_logs::read_file(path, &self.limits, &mut |ev: LogEvent| {
             events += 1;
-            if let Some(m) = detect_one(detector, &mut cache, ev, index) {
+            if let Some(m) = detect_one(detector, cache, ev, index) {
                 matched.push(m);
             }
         });
@@ -239,12 +239,7 @@ impl Hunter {
 }
 
 /// Routes (with a per-file cache), aliases and evaluates one event.
-fn detect_one(
-    detector: &Detector,
-    cache: &mut HashMap<(LogKind, String, u32), Route>,
-    ev: LogEvent,
-    source: usize,
-) -> Option<Matched> {
+fn detect_one(detector: &Detector, cache: &mut RouteCache, ev: LogEvent, source: usize) -> Option<Matched> {
     let LogEvent {
         kind,
         ts_ms,
@@ -254,11 +249,11 @@ fn detect_one(
     if key.0 == LogKind::Windows {
         add_aliases(&service_of(&key.1), key.2, &mut fields);
     }
-    let route = match cache.get(&key) {
+    let route = match cache.0.get(&key) {
         Some(r) => r,
         None => {
             let r = detector.route(&logsources(key.0, &key.1, key.2));
-            cache.entry(key).or_insert(r)
+            cache.0.entry(key).or_insert(r)
         }
     };
     if route.is_empty() {
@@ -279,8 +274,17 @@ fn detect_one(
 
 /// Evaluates one already-read event; for tests and library callers.
 pub fn detect_event(detector: &Detector, ev: LogEvent) -> Vec<Match> {
-    let mut cache = HashMap::new();
-    detect_one(detector, &mut cache, ev, 0)
+    detect_event_cached(detector, &mut RouteCache::default(), ev)
+}
+
+/// Routes computed so far, by event kind, channel and event id; reuse one
+/// per thread across events and files.
+#[derive(Default)]
+pub struct RouteCache(HashMap<(LogKind, String, u32), Route>);
+
+/// [`detect_event`] with a route cache kept by the caller.
+pub fn detect_event_cached(detector: &Detector, cache: &mut RouteCache, ev: LogEvent) -> Vec<Match> {
+    detect_one(detector, cache, ev, 0)
         .map(|m| m.matches)
         .unwrap_or_default()
 }

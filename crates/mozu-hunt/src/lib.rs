@@ -13,7 +13,9 @@ pub mod generator;
 pub mod pack;
 pub mod routing;
 
-pub use engine::{FileOutcome, Hit, HitKind, HuntReport, Hunter, MAX_KEY_FIELD_CHARS, detect_event};
+pub use engine::{
+    FileOutcome, Hit, HitKind, HuntReport, Hunter, MAX_KEY_FIELD_CHARS, RouteCache, detect_event, detect_event_cached,
+};
 
 use std::path::PathBuf;
 
