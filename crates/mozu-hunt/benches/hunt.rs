@@ -28,20 +28,11 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn evtx_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "evtx") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    let (files, _) = mozu_logs::collect_inputs(&[root.to_path_buf()]);
+    files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "evtx"))
+        .collect()
 }
 
 fn main() {

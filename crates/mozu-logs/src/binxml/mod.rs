@@ -36,6 +36,8 @@ pub const MAX_TOKENS_PER_RECORD: usize = 100_000;
 pub const MAX_FRAMES: usize = 32;
 /// Deepest element nesting of one record.
 pub const MAX_ELEMENT_DEPTH: usize = 64;
+/// Most bytes of values rendered for one record (a template can repeat a large value).
+pub const MAX_RENDERED_BYTES_PER_RECORD: usize = 8 << 20;
 /// Most substitution values of one template instance.
 pub const MAX_SUBSTITUTIONS: usize = 4096;
 
@@ -109,38 +111,20 @@ struct Frame {
     template: bool,
 }
 
-/// Hasher for the name cache: keys are chunk offsets, not attacker-chosen
-/// strings, and a chunk holds at most 64 KiB of them, so a multiplicative
-/// hash is enough and much cheaper than SipHash on this hot path.
-#[derive(Default)]
-struct OffsetHasher(u64);
-
-impl std::hash::Hasher for OffsetHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-type NameCache = HashMap<u32, Rc<str>, std::hash::BuildHasherDefault<OffsetHasher>>;
-
 struct Chunk<'c> {
     data: &'c [u8],
-    names: NameCache,
+    /// Names decoded so far, by chunk offset.
+    names: HashMap<u32, Rc<str>>,
+    /// Value bytes rendered for the current record.
+    rendered: usize,
 }
 
 impl<'c> Chunk<'c> {
     fn new(data: &'c [u8]) -> Self {
         Self {
             data,
-            names: NameCache::with_capacity_and_hasher(64, Default::default()),
+            names: HashMap::with_capacity(64),
+            rendered: 0,
         }
     }
 
@@ -162,6 +146,7 @@ impl<'c> Chunk<'c> {
                 return Ok(false);
             }
             let mut builder = Builder::new();
+            self.rendered = 0;
             self.walk(pos + RECORD_HEADER, pos + size - 4, &mut builder)?;
             if !builder.balanced() {
                 return Err(Unsupported("unbalanced elements"));
@@ -173,6 +158,15 @@ impl<'c> Chunk<'c> {
             pos += size;
         }
         Ok(true)
+    }
+
+    /// Counts rendered bytes against the record's budget.
+    fn charge(&mut self, bytes: usize) -> Result<(), Unsupported> {
+        self.rendered = self.rendered.saturating_add(bytes);
+        if self.rendered > MAX_RENDERED_BYTES_PER_RECORD {
+            return Err(Unsupported("rendered size"));
+        }
+        Ok(())
     }
 
     /// Element or attribute name at a chunk offset (cached per chunk).
@@ -287,6 +281,7 @@ impl<'c> Chunk<'c> {
                     return Err(Unsupported("literal value type"));
                 }
                 let count = usize::from(u16_at(d, p + 1)?);
+                self.charge(3 * count + 64)?;
                 let bytes = d.get(p + 3..p + 3 + 2 * count).ok_or(Unsupported("literal"))?;
                 b.value(value::utf16(bytes));
                 (p + 3 + 2 * count, None)
@@ -316,6 +311,8 @@ impl<'c> Chunk<'c> {
                     };
                     return Ok((next, Some(frame)));
                 }
+                // No value type renders to more than 5 bytes per input byte (`-128,` for i8 arrays).
+                self.charge(5 * bytes.len() + 64)?;
                 value::render(v, bytes, &mut |item| b.value(item))?;
                 (next, None)
             }

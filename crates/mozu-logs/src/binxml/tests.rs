@@ -8,20 +8,11 @@ use super::*;
 use crate::windows::flatten_evtx_json;
 
 fn evtx_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "evtx") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    let (files, _) = crate::collect_inputs(&[root.to_path_buf()]);
+    files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "evtx"))
+        .collect()
 }
 
 fn sorted_pairs(ev: &FlatEvent) -> Vec<(String, String)> {
@@ -145,4 +136,58 @@ fn mutated_records_never_panic() {
     }
     println!("{runs} mutated files, direct reader gave up on {gave_up}");
     assert!(runs > 0 && gave_up > 0);
+}
+
+/// One record whose template repeats a 24 KiB binary value 8,000 times would
+/// render ~390 MB of hex; the reader stops at its budget instead.
+#[test]
+fn repeated_large_value_hits_the_render_budget() {
+    let value_len = 24 * 1024;
+    let repeats = 8000u32;
+    let mut chunk = vec![0u8; CHUNK_SIZE];
+    chunk[..8].copy_from_slice(b"ElfChnk\0");
+    let mut b: Vec<u8> = Vec::new();
+    let base = RECORDS_START + RECORD_HEADER;
+    b.extend_from_slice(&[0x0f, 1, 1, 0, 0x0c, 0]);
+    b.extend_from_slice(&1u32.to_le_bytes());
+    let def_offset = (base + b.len() + 4) as u32;
+    b.extend_from_slice(&def_offset.to_le_bytes());
+    let mut body: Vec<u8> = vec![0x0f, 1, 1, 0, 0x01, 0xff, 0xff, 0, 0, 0, 0];
+    let name_offset = (def_offset as usize + 24 + body.len() + 4) as u32;
+    body.extend_from_slice(&name_offset.to_le_bytes());
+    body.extend_from_slice(&[0, 0, 0, 0, 0, 0, 1, 0, b'E', 0, 0, 0, 0x02]);
+    for _ in 0..repeats {
+        body.extend_from_slice(&[0x0d, 0, 0, 0x0e]);
+    }
+    body.extend_from_slice(&[0x04, 0x00]);
+    b.extend_from_slice(&[0; 4]);
+    b.extend_from_slice(&[0; 16]);
+    b.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    b.extend_from_slice(&body);
+    b.extend_from_slice(&1u32.to_le_bytes());
+    b.extend_from_slice(&(value_len as u16).to_le_bytes());
+    b.extend_from_slice(&[0x0e, 0]);
+    b.extend(std::iter::repeat_n(0xab, value_len));
+    b.push(0x00);
+    let size = RECORD_HEADER + b.len() + 4;
+    let rec = RECORDS_START;
+    chunk[rec..rec + 4].copy_from_slice(&[0x2a, 0x2a, 0, 0]);
+    chunk[rec + 4..rec + 8].copy_from_slice(&(size as u32).to_le_bytes());
+    chunk[base..base + b.len()].copy_from_slice(&b);
+    chunk[rec + size - 4..rec + size].copy_from_slice(&(size as u32).to_le_bytes());
+    chunk[0x30..0x34].copy_from_slice(&((rec + size) as u32).to_le_bytes());
+    let mut out = Vec::new();
+    let result = decode_chunk(&chunk, &mut || true, &mut out);
+    assert_eq!(result.err(), Some(Unsupported("rendered size")));
+    // The evtx crate then gets the chunk, under its own render budget.
+    let mut file = vec![0u8; FILE_HEADER_SIZE];
+    file[..8].copy_from_slice(b"ElfFile\0");
+    file.extend_from_slice(&chunk);
+    let t = std::time::Instant::now();
+    let report = crate::read_slice("big", &file, &crate::Limits::default(), &mut |_| {});
+    println!(
+        "fallback: {:?} in {:?}",
+        report.map(|r| (r.events, r.skipped)),
+        t.elapsed()
+    );
 }
