@@ -42,6 +42,8 @@ type ByHash<V> = HashMap<u64, V, BuildHasherDefault<PrehashedKey>>;
 struct FieldAtoms {
     name: String,
     present: Vec<AtomId>,
+    equals: HashMap<String, Vec<AtomId>>,
+    numbers: HashMap<u64, Vec<AtomId>>,
     needles: Vec<(String, AtomId)>,
     automaton: Option<AhoCorasick>,
 }
@@ -131,6 +133,8 @@ impl CandidateIndex {
         match atom {
             Atom::Present(f) => self.field_mut(f).present.push(id),
             Atom::Contains(f, n) => self.field_mut(f).needles.push((n.clone(), id)),
+            Atom::Equals(f, v) => self.field_mut(f).equals.entry(v.clone()).or_default().push(id),
+            Atom::Number(f, bits) => self.field_mut(f).numbers.entry(*bits).or_default().push(id),
             Atom::Keyword(n) => self.keywords.push((n.clone(), id)),
         }
         ids.insert(atom.clone(), id);
@@ -144,6 +148,15 @@ impl CandidateIndex {
             let field = self.fields.get(&hash).and_then(|l| l.iter().find(|f| f.name == key));
             if let Some(f) = field {
                 hits.extend_from_slice(&f.present);
+                if let Some(ids) = (!f.equals.is_empty()).then(|| f.equals.get(view.lowered(i))).flatten() {
+                    hits.extend_from_slice(ids);
+                }
+                if !f.numbers.is_empty()
+                    && let Ok(v) = view.value(i).parse::<f64>()
+                    && let Some(ids) = f.numbers.get(&v.to_bits())
+                {
+                    hits.extend_from_slice(ids);
+                }
                 if let Some(ac) = &f.automaton {
                     for m in ac.find_overlapping_iter(view.lowered(i)) {
                         if let Some((_, id)) = f.needles.get(m.pattern().as_usize()) {

@@ -25,8 +25,12 @@ const MAX_CLAUSE_ATOMS: usize = 512;
 pub(crate) enum Atom {
     /// The field is present.
     Present(String),
-    /// A value of the field, lower-cased, contains the ASCII needle (lower-cased).
+    /// A value of the field, lower-cased, contains the needle (lower-cased).
     Contains(String, String),
+    /// A value of the field, lower-cased, equals the text (lower-cased).
+    Equals(String, String),
+    /// A value of the field parses to exactly this number (bits of an f64 with |n| ≥ 1).
+    Number(String, u64),
     /// Some value of the event, lower-cased, contains the needle.
     Keyword(String),
 }
@@ -84,6 +88,8 @@ pub(crate) fn weakness(clause: &Clause) -> (bool, usize, usize) {
         .iter()
         .map(|a| match a {
             Atom::Contains(_, n) | Atom::Keyword(n) => n.len(),
+            // An equality is as selective as a long needle.
+            Atom::Equals(..) | Atom::Number(..) => usize::MAX / 2,
             Atom::Present(_) => 0,
         })
         .min()
@@ -167,20 +173,53 @@ fn present(field: &str) -> Cnf {
     Some(vec![vec![Atom::Present(field.to_owned())]])
 }
 
-/// A needle atom; needles that are empty or not ASCII fall back to presence (or nothing).
+/// `value` lower-cased, if containment survives lower-casing: a needle with
+/// upper-case letters outside ASCII (`Σ` lowers by context) is not used.
+fn lowered(value: &str) -> Option<String> {
+    let lowered = value.to_lowercase();
+    (value.is_ascii() || lowered == value).then_some(lowered)
+}
+
+/// A needle atom; needles that are short or cannot be lower-cased safely fall back to presence (or nothing).
 fn needle(value: &str, target: &Target<'_>) -> Cnf {
-    if value.len() < MIN_NEEDLE_LEN || !value.is_ascii() {
+    let Some(lowered) = lowered(value).filter(|l| l.len() >= MIN_NEEDLE_LEN) else {
         return match target {
             Target::Field(f) => present(f),
             Target::Keyword => None,
         };
-    }
-    let lowered = value.to_ascii_lowercase();
+    };
     let atom = match target {
         Target::Field(f) => Atom::Contains((*f).to_owned(), lowered),
         Target::Keyword => Atom::Keyword(lowered),
     };
     Some(vec![vec![atom]])
+}
+
+/// Most prefix literals taken from one regex before it counts as opaque.
+const MAX_REGEX_LITERALS: usize = 64;
+
+/// Every match of these patterns starts with one of their prefix literals, so
+/// the value must contain one: an OR of needles, or `None` when the literal
+/// set is infinite, empty-matching or too large.
+fn regex_needles(patterns: &[&str], target: &Target<'_>) -> Cnf {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut parts = Vec::new();
+    for pattern in patterns {
+        let hir = regex_syntax::parse(pattern).ok()?;
+        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+        let literals = seq.literals()?;
+        if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
+            return None;
+        }
+        for lit in literals {
+            let text = std::str::from_utf8(lit.as_bytes()).ok()?;
+            if text.is_empty() {
+                return None;
+            }
+            parts.push(needle(text, target));
+        }
+    }
+    or(parts)
 }
 
 fn matcher(m: &CompiledMatcher, target: &Target<'_>, depth: usize) -> Cnf {
@@ -192,8 +231,24 @@ fn matcher(m: &CompiledMatcher, target: &Target<'_>, depth: usize) -> Cnf {
         Target::Keyword => None,
     };
     match m {
-        CompiledMatcher::Exact { value, .. }
-        | CompiledMatcher::Contains { value, .. }
+        CompiledMatcher::Exact { value, .. } => match (target, lowered(value)) {
+            (Target::Field(f), Some(l)) => Some(vec![vec![Atom::Equals((*f).to_owned(), l)]]),
+            _ => needle(value, target),
+        },
+        // rsigma tests |v - n| < EPSILON; for |n| ≥ 1 only v == n passes, so the exact value is necessary.
+        CompiledMatcher::NumericEq(n) if n.abs() >= 1.0 && n.is_finite() => match target {
+            Target::Field(f) => Some(vec![vec![Atom::Number((*f).to_owned(), n.to_bits())]]),
+            Target::Keyword => None,
+        },
+        CompiledMatcher::Regex(re) => regex_needles(&[re.as_str()], target).or_else(opaque),
+        CompiledMatcher::RegexSetMatch {
+            set,
+            mode: GroupMode::Any,
+        } => {
+            let patterns: Vec<&str> = set.patterns().iter().map(String::as_str).collect();
+            regex_needles(&patterns, target).or_else(opaque)
+        }
+        CompiledMatcher::Contains { value, .. }
         | CompiledMatcher::StartsWith { value, .. }
         | CompiledMatcher::EndsWith { value, .. } => needle(value, target),
         CompiledMatcher::AhoCorasickSet { needles, .. } => or(needles.iter().map(|n| needle(n, target)).collect()),
@@ -206,8 +261,7 @@ fn matcher(m: &CompiledMatcher, target: &Target<'_>, depth: usize) -> Cnf {
                 or(children.iter().map(|x| matcher(x, target, depth + 1)).collect())
             }
         }
-        CompiledMatcher::Regex(_)
-        | CompiledMatcher::RegexSetMatch { .. }
+        CompiledMatcher::RegexSetMatch { .. }
         | CompiledMatcher::Cidr(_)
         | CompiledMatcher::NumericEq(_)
         | CompiledMatcher::NumericGt(_)

@@ -92,6 +92,20 @@ detection:
   sel: {Subject|contains: '請求書'}
   condition: sel
 ---
+title: Number And Exact
+id: r-num
+logsource: {product: t}
+detection:
+  sel: {EventID: 4688, Channel: 'Security'}
+  condition: sel
+---
+title: Regex Prefix
+id: r-prefix
+logsource: {product: t}
+detection:
+  sel: {CommandLine|re: 'certutil(\.exe)? .*-urlcache'}
+  condition: sel
+---
 title: Windash
 id: r-windash
 logsource: {product: t}
@@ -114,7 +128,7 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
     set.add_str("crafted.yml", RULES);
     let rules = Rules::compile(set);
     assert_eq!(rules.failure_count(), 0, "{:?}", rules.diagnostics);
-    assert_eq!(rules.detector.rule_count(), 12);
+    assert_eq!(rules.detector.rule_count(), 14);
     let events = [
         event(&[("Image", r"C:\Windows\System32\CMD.EXE"), ("User", "alice")]),
         event(&[("Image", r"C:\Windows\System32\cmd.exe"), ("User", "SYSTEM")]),
@@ -150,6 +164,12 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
         event(&[("CommandLine", "powershell /nop -w hidden")]),
         event(&[("CommandLine", "powershell \u{2013}nop")]),
         event(&[("Image", "K\u{212A}ELVIN")]),
+        event(&[("EventID", "4688"), ("Channel", "SECURITY")]),
+        event(&[("EventID", "4688.0"), ("Channel", "Security")]),
+        event(&[("EventID", "04688"), ("Channel", "security")]),
+        event(&[("EventID", "4689"), ("Channel", "Security")]),
+        event(&[("CommandLine", "certutil.exe -f -urlcache http://x")]),
+        event(&[("CommandLine", "CERTUTIL -urlcache")]),
         event(&[]),
     ];
     let route = rules.detector.route_all();
