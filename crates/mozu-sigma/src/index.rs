@@ -45,6 +45,8 @@ struct FieldAtoms {
     equals: HashMap<String, Vec<AtomId>>,
     numbers: HashMap<u64, Vec<AtomId>>,
     needles: Vec<(String, AtomId)>,
+    /// Atoms of `needles` from case-insensitive regexes: all hold on a non-ASCII value.
+    folded: Vec<AtomId>,
     automaton: Option<AhoCorasick>,
 }
 
@@ -133,6 +135,11 @@ impl CandidateIndex {
         match atom {
             Atom::Present(f) => self.field_mut(f).present.push(id),
             Atom::Contains(f, n) => self.field_mut(f).needles.push((n.clone(), id)),
+            Atom::FoldedContains(f, n) => {
+                let field = self.field_mut(f);
+                field.needles.push((n.clone(), id));
+                field.folded.push(id);
+            }
             Atom::Equals(f, v) => self.field_mut(f).equals.entry(v.clone()).or_default().push(id),
             Atom::Number(f, bits) => self.field_mut(f).numbers.entry(*bits).or_default().push(id),
             Atom::Keyword(n) => self.keywords.push((n.clone(), id)),
@@ -148,6 +155,9 @@ impl CandidateIndex {
             let field = self.fields.get(&hash).and_then(|l| l.iter().find(|f| f.name == key));
             if let Some(f) = field {
                 hits.extend_from_slice(&f.present);
+                if !f.folded.is_empty() && !view.value(i).is_ascii() {
+                    hits.extend_from_slice(&f.folded);
+                }
                 if let Some(ids) = (!f.equals.is_empty()).then(|| f.equals.get(view.lowered(i))).flatten() {
                     hits.extend_from_slice(ids);
                 }

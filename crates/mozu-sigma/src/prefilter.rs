@@ -27,6 +27,10 @@ pub(crate) enum Atom {
     Present(String),
     /// A value of the field, lower-cased, contains the needle (lower-cased).
     Contains(String, String),
+    /// Like `Contains`, for an ASCII needle from a case-insensitive regex: the
+    /// regex's simple case folding also lets `ſ` (U+017F) stand for `s`, which
+    /// lower-casing keeps, so a non-ASCII value always satisfies it.
+    FoldedContains(String, String),
     /// A value of the field, lower-cased, equals the text (lower-cased).
     Equals(String, String),
     /// A value of the field parses to exactly this number (bits of an f64 with |n| ≥ 1).
@@ -87,7 +91,7 @@ pub(crate) fn weakness(clause: &Clause) -> (bool, usize, usize) {
     let shortest = clause
         .iter()
         .map(|a| match a {
-            Atom::Contains(_, n) | Atom::Keyword(n) => n.len(),
+            Atom::Contains(_, n) | Atom::FoldedContains(_, n) | Atom::Keyword(n) => n.len(),
             // An equality is as selective as a long needle.
             Atom::Equals(..) | Atom::Number(..) => usize::MAX / 2,
             Atom::Present(_) => 0,
@@ -205,6 +209,16 @@ fn regex_needles(patterns: &[&str], target: &Target<'_>) -> Cnf {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut parts = Vec::new();
     for pattern in patterns {
+        // A leading `(?i)` would make the extractor enumerate case variants until it
+        // gives up; read the rest case-sensitively and match its lower-cased
+        // literals against lower-cased values instead.
+        if let Some(rest) = pattern.strip_prefix("(?i)")
+            && !rest.contains("(?")
+            && let Target::Field(field) = target
+        {
+            parts.push(folded_needles(rest, field));
+            continue;
+        }
         let hir = regex_syntax::parse(pattern).ok()?;
         let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
         let literals = seq.literals()?;
@@ -220,6 +234,26 @@ fn regex_needles(patterns: &[&str], target: &Target<'_>) -> Cnf {
         }
     }
     or(parts)
+}
+
+/// Prefix literals of a case-insensitive pattern (given without its `(?i)`), as folded atoms.
+fn folded_needles(pattern: &str, field: &str) -> Cnf {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
+        return None;
+    }
+    let mut clause = Vec::with_capacity(literals.len());
+    for lit in literals {
+        let text = std::str::from_utf8(lit.as_bytes()).ok()?;
+        if text.len() < MIN_NEEDLE_LEN || !text.is_ascii() {
+            return present(field);
+        }
+        clause.push(Atom::FoldedContains(field.to_owned(), text.to_ascii_lowercase()));
+    }
+    Some(vec![clause])
 }
 
 fn matcher(m: &CompiledMatcher, target: &Target<'_>, depth: usize) -> Cnf {

@@ -106,6 +106,13 @@ detection:
   sel: {CommandLine|re: 'certutil(\.exe)? .*-urlcache'}
   condition: sel
 ---
+title: Wildcard Case Insensitive
+id: r-wild
+logsource: {product: t}
+detection:
+  sel: {CommandLine: 'net use *'}
+  condition: sel
+---
 title: Windash
 id: r-windash
 logsource: {product: t}
@@ -128,7 +135,7 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
     set.add_str("crafted.yml", RULES);
     let rules = Rules::compile(set);
     assert_eq!(rules.failure_count(), 0, "{:?}", rules.diagnostics);
-    assert_eq!(rules.detector.rule_count(), 14);
+    assert_eq!(rules.detector.rule_count(), 15);
     let events = [
         event(&[("Image", r"C:\Windows\System32\CMD.EXE"), ("User", "alice")]),
         event(&[("Image", r"C:\Windows\System32\cmd.exe"), ("User", "SYSTEM")]),
@@ -170,6 +177,9 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
         event(&[("EventID", "4689"), ("Channel", "Security")]),
         event(&[("CommandLine", "certutil.exe -f -urlcache http://x")]),
         event(&[("CommandLine", "CERTUTIL -urlcache")]),
+        event(&[("CommandLine", "NET USE \\\\dc01\\c$")]),
+        event(&[("CommandLine", "net u\u{17f}e x")]),
+        event(&[("CommandLine", "net view")]),
         event(&[]),
     ];
     let route = rules.detector.route_all();
@@ -185,6 +195,15 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
         assert_eq!(fast, full, "event {i}");
         matched += full.len();
     }
+    // `(?i)` lets U+017F stand for `s`: the reference matches, so the index must not drop it.
+    let long_s = event(&[("CommandLine", "net u\u{17f}e x")]);
+    let ids: Vec<String> = rules
+        .detector
+        .evaluate(&long_s, &route)
+        .into_iter()
+        .map(|m| m.rule_id)
+        .collect();
+    assert!(ids.contains(&"r-wild".to_owned()), "{ids:?}");
     // The set is only a test if the reference itself fires often.
     assert!(matched >= 12, "only {matched} matches");
 }
