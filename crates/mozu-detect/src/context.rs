@@ -21,7 +21,8 @@ pub struct Context<'a> {
     pub from_host: Option<String>,
     /// `From` address, lower-cased.
     pub from_address: Option<String>,
-    /// Folded display name.
+    /// Folded display name; letter-spaced runs (`c o i n b a s e`) are
+    /// appended joined, so that directory names match them.
     pub from_name: String,
     /// Folded subject.
     pub subject: String,
@@ -53,7 +54,7 @@ impl<'a> Context<'a> {
             from_domain,
             from_host,
             from_address: from.and_then(|a| a.address.as_deref()).map(str::to_lowercase),
-            from_name: fold(from.and_then(|a| a.name.as_deref()).unwrap_or_default(), 1024),
+            from_name: with_spaced_joined(fold(from.and_then(|a| a.name.as_deref()).unwrap_or_default(), 1024)),
             subject: fold(rec.subject.as_deref().unwrap_or_default(), 4096),
             body,
             body_folded: fold(body, MAX_BODY_FOLD_BYTES),
@@ -81,4 +82,26 @@ pub fn reply_prefix(folded_subject: &str) -> Option<&'static str> {
     ];
     let s = folded_subject.trim_start_matches(|c: char| c == '[' || c.is_whitespace());
     PREFIXES.iter().copied().find(|p| s.starts_with(p))
+}
+
+/// `folded` plus, when it spells a word letter by letter, that word joined.
+fn with_spaced_joined(folded: String) -> String {
+    let mut joined = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, joined: &mut String| {
+        if run.chars().count() >= 4 {
+            joined.push(' ');
+            joined.push_str(run);
+        }
+        run.clear();
+    };
+    for w in folded.split(' ') {
+        let mut chars = w.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_alphanumeric() => run.push(c),
+            _ => flush(&mut run, &mut joined),
+        }
+    }
+    flush(&mut run, &mut joined);
+    if joined.is_empty() { folded } else { folded + &joined }
 }

@@ -1,4 +1,4 @@
-//! Detectors over parsed mail: sender spoofing, reply-chain hijack, kaomoji and lure language, attachment and link risk, and the verdict.
+//! Detectors over parsed mail: sender spoofing, reply-chain hijack, kaomoji and lure language, attachment and link risk, HTML markup tricks, and the verdict.
 //!
 //! Build [`Detectors`] once from a [`Config`] and call
 //! [`Detectors::apply`] on every [`MessageRecord`] after the artifact

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::DetectError;
 use crate::text::{fold, word_bounded};
@@ -118,6 +118,10 @@ pub struct Lists {
     pub org_by_domain: HashMap<String, Vec<usize>>,
     /// Distinctive labels of organisation domains (`paypal`) → organisation.
     pub brand_labels: Vec<(String, usize)>,
+    /// Label → its position in `brand_labels`.
+    pub brand_position: HashMap<String, usize>,
+    /// Positions in `brand_labels` by label length in bytes (index = length).
+    pub brands_by_len: Vec<Vec<usize>>,
     /// Freemail and anonymous providers.
     pub freemail: HashSet<String>,
     /// URL shorteners.
@@ -350,8 +354,12 @@ impl Raw {
             }
             orgs.push(Org { key, domains });
         }
+        // A DFA: every message's subject, sender name and body pass through
+        // both automatons, and overlapping search on the default NFA was the
+        // detectors' largest cost.
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&name_text)
             .map_err(build_err)?;
         let mut lure_text = Vec::new();
@@ -373,8 +381,27 @@ impl Raw {
                 lure_text.push(folded);
             }
         }
-        let lures = AhoCorasickBuilder::new().build(&lure_text).map_err(build_err)?;
+        let lures = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&lure_text)
+            .map_err(build_err)?;
+        let brand_position = brand_labels
+            .iter()
+            .enumerate()
+            .map(|(i, (l, _))| (l.clone(), i))
+            .collect();
+        let mut brands_by_len: Vec<Vec<usize>> = Vec::new();
+        for (i, (l, _)) in brand_labels.iter().enumerate() {
+            if brands_by_len.len() <= l.len() {
+                brands_by_len.resize(l.len() + 1, Vec::new());
+            }
+            if let Some(v) = brands_by_len.get_mut(l.len()) {
+                v.push(i);
+            }
+        }
         Ok(Lists {
+            brand_position,
+            brands_by_len,
             orgs,
             names,
             name_meta,

@@ -38,6 +38,50 @@ pub fn math_alnum(c: char) -> Option<char> {
     Some((base + (i % 26) as u8) as char)
 }
 
+/// Enclosed, squared, parenthesised and regional-indicator letters
+/// (🅐🅟🅟🅛🅔, Ⓐ, 🄰) and small capitals (ᴇɴᴇʀɢɪᴇ) fold to ASCII: like
+/// mathematical letters they exist to dodge filters.
+pub fn styled_letter(c: char) -> Option<char> {
+    let cp = c as u32;
+    let letter = |base: u32| char::from_u32(u32::from(b'a') + (cp - base));
+    match cp {
+        0x24B6..=0x24CF => letter(0x24B6),
+        0x24D0..=0x24E9 => letter(0x24D0),
+        0x1F110..=0x1F129 => letter(0x1F110),
+        0x1F130..=0x1F149 => letter(0x1F130),
+        0x1F150..=0x1F169 => letter(0x1F150),
+        0x1F170..=0x1F189 => letter(0x1F170),
+        0x1F1E6..=0x1F1FF => letter(0x1F1E6),
+        _ => Some(match c {
+            'ᴀ' => 'a',
+            'ʙ' => 'b',
+            'ᴄ' => 'c',
+            'ᴅ' => 'd',
+            'ᴇ' => 'e',
+            'ꜰ' => 'f',
+            'ɢ' => 'g',
+            'ʜ' => 'h',
+            'ɪ' => 'i',
+            'ᴊ' => 'j',
+            'ᴋ' => 'k',
+            'ʟ' => 'l',
+            'ᴍ' => 'm',
+            'ɴ' => 'n',
+            'ᴏ' => 'o',
+            'ᴘ' => 'p',
+            'ʀ' => 'r',
+            'ꜱ' => 's',
+            'ᴛ' => 't',
+            'ᴜ' => 'u',
+            'ᴠ' => 'v',
+            'ᴡ' => 'w',
+            'ʏ' => 'y',
+            'ᴢ' => 'z',
+            _ => return None,
+        }),
+    }
+}
+
 /// Cyrillic and Greek letters that look like Latin ones.
 pub fn latin_lookalike(c: char) -> Option<char> {
     Some(match c {
@@ -88,19 +132,35 @@ pub fn latin_lookalike(c: char) -> Option<char> {
 /// mathematical and look-alike letters to Latin, ASCII lower-cased, and
 /// runs of whitespace collapsed. At most `max_bytes` of input are read.
 pub fn fold(s: &str, max_bytes: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max_bytes));
+    let s = s.get(..s.floor_char_boundary(max_bytes)).unwrap_or_default();
+    let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for (i, c) in s.char_indices() {
-        if i >= max_bytes {
-            break;
-        }
-        if is_invisible(c) {
-            continue;
-        }
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' => ' ',
-            _ => math_alnum(c).or_else(|| latin_lookalike(c)).unwrap_or(c),
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, the bulk of most bodies, without decoding characters.
+        let c = match bytes.get(i) {
+            Some(&b) if b.is_ascii() => {
+                i += 1;
+                char::from(b)
+            }
+            _ => {
+                let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+                    break;
+                };
+                i += c.len_utf8();
+                if is_invisible(c) {
+                    continue;
+                }
+                match c {
+                    '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    '\u{3000}' | '\u{00A0}' => ' ',
+                    _ => math_alnum(c)
+                        .or_else(|| latin_lookalike(c))
+                        .or_else(|| styled_letter(c))
+                        .unwrap_or(c),
+                }
+            }
         };
         if c.is_whitespace() {
             if !space && !out.is_empty() {
@@ -129,6 +189,10 @@ pub fn is_cyrillic_or_greek(c: char) -> bool {
 /// (`Sаmsung` with a Cyrillic а): no language writes them.
 pub fn mixed_script_words(s: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
+    // Cyrillic and Greek letters start with bytes 0xCD–0xD4 in UTF-8.
+    if !s.bytes().any(|b| (0xCD..=0xD4).contains(&b)) {
+        return out;
+    }
     for word in s.split(|c: char| !c.is_alphabetic()).take(100_000) {
         if out.len() >= max {
             break;
@@ -172,6 +236,7 @@ mod tests {
         assert_eq!(fold("Sаmsung", 1000), "samsung");
         assert_eq!(fold("𝐩𝐥𝐞𝐚𝐬𝐞 𝐮𝐩𝐝𝐚𝐭𝐞", 1000), "please update");
         assert_eq!(fold("Pay\u{200B}Pal", 1000), "paypal");
+        assert_eq!(fold("🅐🅟🅟🅛🅔 ⓘⓓ ᴇɴᴇʀɢɪᴇ", 1000), "apple id energie");
         assert_eq!(mixed_script_words("Sаmsung Galaxy Москва", 5), vec!["Sаmsung"]);
         assert!(word_bounded("a ups b", 2, 5));
         assert!(!word_bounded("groups", 3, 6));

@@ -4,9 +4,9 @@
 //! (first half of the sorted file list) and held-out (second half) halves.
 //!
 //! Targets of issue 4: phishing ≥95 % flagged, ham ≤2 % flagged and ≤0.5 %
-//! malicious, sisimai ≤1 % malicious. The assertions hold the rates reached
-//! so far so that a regression fails; the phishing target is not met yet
-//! (see docs/findings.md).
+//! malicious, sisimai ≤1 % malicious. The phishing assertion holds the rate
+//! reached (just above the target) so that a regression fails; the held-out
+//! half stays below it (see docs/findings.md).
 
 mod common;
 
@@ -90,6 +90,6 @@ fn corpus_rates() {
     assert!(ham_flag <= 2.0, "ham flagged {ham_flag:.1}%");
     assert!(ham_mal <= 0.5, "ham malicious {ham_mal:.1}%");
     assert!(sisi_mal <= 1.0, "sisimai malicious {sisi_mal:.1}%");
-    // Regression floor at the rate reached; the issue's target is 95 %.
-    assert!(pp_flag >= 88.0, "phishing flagged {pp_flag:.1}%");
+    // Regression floor just below the rate reached; the issue's target is 95 %.
+    assert!(pp_flag >= 95.5, "phishing flagged {pp_flag:.1}%");
 }

@@ -102,8 +102,10 @@ fn finish_bodies(
 ) {
     if !out.html.is_empty() {
         let mut texts = Vec::new();
+        let mut summary = mozu_model::HtmlSummary::default();
         for html in &out.html {
-            let rendered = crate::html::render(html);
+            let mut rendered = crate::html::render(html);
+            summary.merge(std::mem::take(&mut rendered.summary));
             if rendered.truncated {
                 rec.warn(Warning::new(
                     WarningCode::LimitBodySize,
@@ -116,8 +118,10 @@ fn finish_bodies(
             rec.links.extend(rendered.links);
         }
         rec.html_text = Some(texts.join("\n")).filter(|t| !t.is_empty());
+        rec.html = Some(summary);
     }
     for (name, text) in out.text_attachments {
+        crate::html::summarise_attachment(rec, &name, &text);
         input.attachment_texts.push((name, text));
     }
     for nested in out.nested {

@@ -100,6 +100,7 @@ fn fill(msg: &OutlookMessage, rec: &mut MessageRecord, limits: &Limits, input: &
         input.hrefs.extend(rendered.links.iter().map(|l| l.href.clone()));
         input.hrefs.extend(rendered.resources);
         rec.links = rendered.links;
+        rec.html = Some(rendered.summary);
         rec.html_text = Some(rendered.text).filter(|t| !t.is_empty());
     }
     attachments(msg, rec, limits, input);
@@ -134,6 +135,7 @@ fn attachments(msg: &OutlookMessage, rec: &mut MessageRecord, limits: &Limits, i
             input.absorb_nested(&label, &inner_rec, inner_input);
         } else if att.mime_type.as_deref().is_some_and(|m| m.starts_with("text/")) {
             let text = crate::charset::decode(&att.data, None, None).text;
+            crate::html::summarise_attachment(rec, &label, &text);
             input.attachment_texts.push((label.clone(), text));
         }
         let bytes: &[u8] = att.embedded_raw.as_deref().unwrap_or(&att.data);

@@ -19,6 +19,7 @@ mod attachment;
 mod auth;
 pub mod civil;
 mod finding;
+mod html;
 mod indicator;
 mod message;
 mod record;
@@ -32,6 +33,7 @@ pub use artifact::{
 pub use attachment::Attachment;
 pub use auth::{AuthResult, AuthSummary};
 pub use finding::{Evidence, Finding, Severity, Verdict, VerdictLevel};
+pub use html::{HtmlAttachment, HtmlSummary, MAX_FORM_ACTIONS};
 pub use indicator::{Location, UrlIndicator};
 pub use message::{Link, MessageRecord, ReceivedHop, SourceFormat, SourceRef};
 pub use record::{ErrorKind, ErrorRecord, FileRecord, Record};

@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Address, Artifact, Attachment, AuthSummary, Finding, UrlIndicator, Verdict, Warning};
+use crate::{
+    Address, Artifact, Attachment, AuthSummary, Finding, HtmlAttachment, HtmlSummary, UrlIndicator, Verdict, Warning,
+};
 
 /// The container format a message was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -129,6 +131,14 @@ pub struct MessageRecord {
     /// Links of the HTML body.
     #[serde(default)]
     pub links: Vec<Link>,
+    /// What the HTML markup does beyond its text (hidden text, forms,
+    /// scripts …); absent when the message has no HTML body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<HtmlSummary>,
+    /// HTML attachments whose markup holds a form, a password field, a
+    /// script or a refresh redirect, with their summaries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub html_attachments: Vec<HtmlAttachment>,
     /// Attachments, in MIME order.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
@@ -187,6 +197,8 @@ impl MessageRecord {
             text: None,
             html_text: None,
             links: Vec::new(),
+            html: None,
+            html_attachments: Vec::new(),
             attachments: Vec::new(),
             artifacts: Vec::new(),
             urls: Vec::new(),

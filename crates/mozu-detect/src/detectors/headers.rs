@@ -60,6 +60,25 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Mail-merge fields a bulk sender forgot to fill in.
+const PLACEHOLDERS: &[&str] = &[
+    "[username]",
+    "[your-subject]",
+    "[name]",
+    "[first name]",
+    "[firstname]",
+    "{username}",
+    "{name}",
+    "{firstname}",
+    "{first_name}",
+    "{{",
+    "%name%",
+    "%firstname%",
+    "%email%",
+    "[email]",
+    "{email}",
+];
+
 /// The lower-cased addresses of To and Cc.
 fn recipient_addresses(ctx: &Context<'_>) -> Vec<String> {
     ctx.rec
@@ -86,6 +105,16 @@ fn recipients(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let subject = ctx.rec.subject.as_deref().unwrap_or_default().to_lowercase();
+    if let Some(p) = PLACEHOLDERS.iter().find(|p| subject.contains(*p)) {
+        out.push(crate::finding(
+            "header.template_placeholder",
+            Severity::Low,
+            15,
+            "subject holds an unfilled mail-merge placeholder (bulk mail sent carelessly)",
+            "subject",
+            p,
+        ));
+    }
     if let Some(a) = addrs.iter().find(|a| subject.contains(a.as_str())) {
         out.push(crate::finding(
             "header.subject_has_recipient",

@@ -33,6 +33,8 @@ pub fn is_download(url: &str) -> bool {
 /// Runs the detector.
 pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     text_mismatch(ctx, out);
+    recipient_in_url(ctx, out);
+    unsubscribe_elsewhere(ctx, out);
     let mut flags: Vec<&str> = Vec::new();
     let mut push = |out: &mut Vec<Finding>, id: &'static str, sev: Severity, score: i32, title: &str, url: &str| {
         if !flags.contains(&id) {
@@ -116,7 +118,10 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 &u.url,
             );
         }
-        if Lists::host_in(&ctx.lists.free_hosting, host).is_some() || lower.contains("/ipfs/") {
+        if Lists::host_in(&ctx.lists.free_hosting, host).is_some()
+            || lower.contains("/ipfs/")
+            || lower.contains("docs.google.com/forms/")
+        {
             push(
                 out,
                 "link.free_hosting",
@@ -141,6 +146,10 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// A query parameter carrying a full URL on another host.
 fn open_redirect(lower: &str) -> bool {
+    // Google's AMP viewer forwards to any site named in its path.
+    if lower.contains("google.") && lower.contains("/amp/s/") {
+        return true;
+    }
     let Some((_, query)) = lower.split_once('?') else {
         return false;
     };
@@ -201,6 +210,111 @@ fn text_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "link text shows one domain while the link goes to another",
                 "links",
                 &format!("{text} -> {}", l.href),
+            ));
+            return;
+        }
+    }
+}
+
+/// A link carrying the recipient's own address (`?email=victim@example.jp`):
+/// the landing page greets the victim by address or pre-fills a login form.
+fn recipient_in_url(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let recipients: Vec<String> = ctx
+        .rec
+        .to
+        .iter()
+        .chain(&ctx.rec.cc)
+        .filter_map(|a| a.address.as_deref())
+        .filter(|a| a.len() >= 6 && a.contains('@'))
+        .map(str::to_ascii_lowercase)
+        .take(20)
+        .collect();
+    if recipients.is_empty() {
+        return;
+    }
+    for u in ctx.rec.urls.iter().take(MAX_URLS) {
+        if u.location == Location::Header || !u.url.starts_with("http") {
+            continue;
+        }
+        let Some((_, query)) = u.url.split_once(['?', '#']) else {
+            continue;
+        };
+        if !query.contains('@') && !query.contains("%40") {
+            continue;
+        }
+        let query = query.to_ascii_lowercase().replace("%40", "@");
+        if recipients.iter().any(|r| query.contains(r.as_str())) {
+            out.push(finding(
+                "link.recipient_in_url",
+                Severity::Low,
+                15,
+                "link carries the recipient's e-mail address (personalised landing page)",
+                "urls",
+                &u.url,
+            ));
+            return;
+        }
+    }
+}
+
+/// Words of an unsubscribe link, in the languages of the lure lists.
+const UNSUBSCRIBE_WORDS: &[&str] = &[
+    "unsubscribe",
+    "abmelden",
+    "afmelden",
+    "uitschrijven",
+    "descadastr",
+    "desinscri",
+    "désinscri",
+    "darse de baja",
+    "opt out",
+    "opt-out",
+    "配信停止",
+];
+
+/// An unsubscribe link that mails a third party: honest senders unsubscribe
+/// on their own domain or their mailing list's (a recipient); throwaway
+/// spam domains point at one shared collector address.
+fn unsubscribe_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let from = ctx.from_domain.as_deref().unwrap_or_default();
+    let recipient_domains: Vec<&str> = ctx
+        .rec
+        .to
+        .iter()
+        .chain(&ctx.rec.cc)
+        .filter_map(|a| a.registrable_domain.as_deref())
+        .collect();
+    for l in ctx.rec.links.iter().take(MAX_URLS) {
+        let Some(mailbox) = l
+            .href
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+            .and(l.href.get(7..))
+        else {
+            continue;
+        };
+        let text = l.text.to_lowercase();
+        if !UNSUBSCRIBE_WORDS.iter().any(|w| text.contains(w)) {
+            continue;
+        }
+        let host = mailbox
+            .split(['?', '&'])
+            .next()
+            .unwrap_or_default()
+            .rsplit('@')
+            .next()
+            .unwrap_or_default();
+        let Some(rd) = mozu_indicators::registrable_domain(&host.to_ascii_lowercase()) else {
+            continue;
+        };
+        if rd != from && !recipient_domains.contains(&rd.as_str()) {
+            out.push(finding(
+                "link.unsubscribe_elsewhere",
+                Severity::Low,
+                10,
+                "unsubscribe link mails an address outside the sender's domain",
+                "links",
+                &format!("{} -> {}", l.text, l.href),
             ));
             return;
         }

@@ -14,7 +14,7 @@ pub const MAX_HOSTS: usize = 64;
 /// Runs the detector.
 pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if let (Some(host), Some(rd)) = (ctx.from_host.as_deref(), ctx.from_domain.as_deref())
-        && let Some((id, why)) = examine(ctx, host, rd)
+        && let Some((id, why)) = examine(ctx, host, rd, &mut Vec::new())
     {
         out.push(finding(
             &format!("lookalike.sender_{id}"),
@@ -25,7 +25,9 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             &why,
         ));
     }
+    padded_name_domain(ctx, out);
     let mut seen: Vec<&str> = Vec::new();
+    let mut typos = Vec::new();
     for u in &ctx.rec.urls {
         if seen.len() >= MAX_HOSTS {
             break;
@@ -37,7 +39,7 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         seen.push(host);
-        if let Some((id, why)) = examine(ctx, host, rd) {
+        if let Some((id, why)) = examine(ctx, host, rd, &mut typos) {
             out.push(finding(
                 &format!("lookalike.link_{id}"),
                 Severity::Medium,
@@ -52,7 +54,14 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Why `host` (registrable domain `rd`) imitates a brand: `(kind, detail)`.
-fn examine(ctx: &Context<'_>, host: &str, rd: &str) -> Option<(&'static str, String)> {
+/// `typos` remembers the typo look-up per registrable domain: the links of
+/// one mail mostly share a few.
+fn examine(
+    ctx: &Context<'_>,
+    host: &str,
+    rd: &str,
+    typos: &mut Vec<(String, Option<usize>)>,
+) -> Option<(&'static str, String)> {
     let lists = ctx.lists;
     if lists.org_by_domain.contains_key(rd) || lists.freemail.contains(rd) {
         return None;
@@ -75,30 +84,80 @@ fn examine(ctx: &Context<'_>, host: &str, rd: &str) -> Option<(&'static str, Str
         .flat_map(|l| l.split(|c: char| c.is_ascii_digit()))
         .filter(|p| p.len() >= 5)
         .collect();
-    for (brand, org) in &lists.brand_labels {
-        let key = &lists.orgs[*org].key;
-        if parts.iter().any(|p| p.starts_with(brand.as_str())) && !lists.orgs[*org].domains.iter().any(|d| rd == d) {
-            return Some(("brand_in_domain", format!("{host} contains {brand} ({key})")));
+    // The first brand in directory order that either a host part starts
+    // with or the label is a typing slip of: hash look-ups of each part's
+    // prefixes and only brands of a near length, not every brand per host.
+    let prefix_hit = parts
+        .iter()
+        .flat_map(|p| (5..=p.len()).filter_map(move |n| p.get(..n)))
+        .filter_map(|prefix| lists.brand_position.get(prefix).copied())
+        .filter(|&i| {
+            lists
+                .brand_labels
+                .get(i)
+                .and_then(|(_, org)| lists.orgs.get(*org))
+                .is_some_and(|o| !o.domains.iter().any(|d| rd == d))
+        })
+        .min();
+    let typo_hit = match typos.iter().find(|(d, _)| d == rd) {
+        Some((_, hit)) => *hit,
+        None => {
+            let hit = typo_brand(lists, label);
+            typos.push((rd.to_string(), hit));
+            hit
         }
-        if brand.len() >= 6 && label != brand {
-            let limit = if brand.len() >= 9 { 2 } else { 1 };
-            if label.len().abs_diff(brand.len()) <= limit && bounded_distance(label, brand, limit) <= limit {
-                return Some(("typo", format!("{rd} is a slip away from {brand} ({key})")));
-            }
-        }
-    }
-    None
+    };
+    let (i, kind) = match (prefix_hit, typo_hit) {
+        (Some(p), Some(t)) if t < p => (t, "typo"),
+        (Some(p), _) => (p, "brand_in_domain"),
+        (None, Some(t)) => (t, "typo"),
+        (None, None) => return None,
+    };
+    let (brand, org) = lists.brand_labels.get(i)?;
+    let key = &lists.orgs.get(*org)?.key;
+    Some(match kind {
+        "typo" => ("typo", format!("{rd} is a slip away from {brand} ({key})")),
+        _ => ("brand_in_domain", format!("{host} contains {brand} ({key})")),
+    })
 }
 
-/// Levenshtein distance of `a` and `b`, or `limit + 1` once it exceeds `limit`.
+/// The first brand (position in `brand_labels`) that `label` is one or two
+/// typing slips away from.
+fn typo_brand(lists: &crate::Lists, label: &str) -> Option<usize> {
+    (label.len().saturating_sub(2)..=label.len() + 2)
+        .filter_map(|n| lists.brands_by_len.get(n))
+        .flatten()
+        .copied()
+        .filter(|&i| {
+            let Some((brand, _)) = lists.brand_labels.get(i) else {
+                return false;
+            };
+            let limit = if brand.len() >= 9 { 2 } else { 1 };
+            brand.len() >= 6
+                && label != brand
+                && label.len().abs_diff(brand.len()) <= limit
+                && bounded_distance(label, brand, limit) <= limit
+        })
+        .min()
+}
+
+/// Longest label compared by edit distance; longer ones are no typo of a
+/// brand label.
+const MAX_DISTANCE_LEN: usize = 64;
+
+/// Levenshtein distance of `a` and `b` (bytes: registrable labels are ASCII
+/// or punycode), or `limit + 1` once it exceeds `limit`. Two rows on the
+/// stack: it runs for every link host against every brand label.
 fn bounded_distance(a: &str, b: &str, limit: usize) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    if a.len().abs_diff(b.len()) > limit {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() > MAX_DISTANCE_LEN || b.len() > MAX_DISTANCE_LEN || a.len().abs_diff(b.len()) > limit {
         return limit + 1;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut prev = [0usize; MAX_DISTANCE_LEN + 1];
+    let mut cur = [0usize; MAX_DISTANCE_LEN + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         let mut row_min = cur[0];
@@ -113,6 +172,54 @@ fn bounded_distance(a: &str, b: &str, limit: usize) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+/// Endings honest companies add to their name in a domain.
+const HONEST_SUFFIXES: &[&str] = &[
+    "mail", "news", "shop", "app", "apps", "hq", "inc", "usa", "us", "uk", "jp", "de", "eu", "co", "corp", "team",
+    "info", "web", "net", "online", "store", "group", "tv", "pay", "go", "my", "get", "club", "ltd", "llc", "plc",
+    "labs", "lab", "tech", "io", "ai", "bank", "care", "life", "home", "mx", "br", "es", "fr", "nl", "it", "au", "ca",
+    "in", "kr", "cn", "ch", "at", "se", "no", "dk", "fi", "pl", "be", "pt", "ie", "nz", "za", "sg", "hk", "tw", "ru",
+    "ua", "cz", "hu", "ro", "gr", "tr", "il", "ar", "cl", "pe", "id", "ph", "vn", "th", "my", "sa", "ae", "es", "gmbh",
+    "ag", "sa", "bv", "nv", "ab", "as", "oy", "kk", "jobs", "hr", "pr", "now", "hub", "one", "pro", "sys",
+];
+
+/// The sender's domain is its display name plus a few letters
+/// (`Omaha Steaks <info@omahasteaksuqo.com>`): throwaway domains made to
+/// read like the brand at a glance.
+fn padded_name_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(rd) = ctx.from_domain.as_deref() else { return };
+    let label: String = rd
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let name: String = ctx.from_name.chars().filter(char::is_ascii_alphanumeric).collect();
+    if name.len() < 5 || name.len() > 40 {
+        return;
+    }
+    let Some(suffix) = label.strip_prefix(name.as_str()) else {
+        return;
+    };
+    if (2..=4).contains(&suffix.len())
+        && suffix.bytes().all(|b| b.is_ascii_lowercase())
+        && !HONEST_SUFFIXES.contains(&suffix)
+    {
+        out.push(finding(
+            "lookalike.sender_name_padded",
+            Severity::Medium,
+            25,
+            "sender domain is the display name plus a few random letters",
+            "from",
+            &format!(
+                "{} <{}>",
+                ctx.from_name,
+                ctx.from_address.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod forward;
 pub mod headers;
 pub mod hijack;
+pub mod html;
 pub mod kaomoji;
 pub mod links;
 pub mod lookalike;
@@ -32,5 +33,6 @@ pub const REGISTRY: &[(&str, Run)] = &[
     ("lure", lure::run),
     ("attach", attach::run),
     ("links", links::run),
+    ("html", html::run),
     ("obfuscation", obfuscation::run),
 ];

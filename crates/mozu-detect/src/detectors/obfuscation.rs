@@ -3,14 +3,14 @@
 //! Latin words with Cyrillic or Greek look-alikes, image-only HTML bodies
 //! with a link, and emoji-decorated sender names.
 //!
-//! The record keeps the rendered HTML, not the markup, so tricks that only
-//! the markup shows (zero-size or same-colour text, forms) are out of reach
-//! here; hidden text still surfaces in the rendered text and is matched by
-//! the lure and brand detectors.
+//! Tricks that only the markup shows (hidden, zero-size or same-colour
+//! text, forms, scripts) are the `html` detector's, from the record's
+//! markup summary; hidden text also surfaces in the rendered text and is
+//! matched by the lure and brand detectors.
 
 use mozu_model::{Finding, Severity};
 
-use crate::text::{is_invisible, math_alnum, mixed_script_words};
+use crate::text::{is_invisible, math_alnum, mixed_script_words, styled_letter};
 use crate::{Context, finding};
 
 /// Runs the detector.
@@ -18,11 +18,16 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let rec = ctx.rec;
     let subject = rec.subject.as_deref().unwrap_or_default();
     let name = rec.from.as_ref().and_then(|a| a.name.as_deref()).unwrap_or_default();
-    let body = ctx.body.get(..ctx.body.len().min(64 * 1024)).unwrap_or(ctx.body);
-    let body = if body.is_char_boundary(body.len()) { body } else { "" };
+    let body = ctx
+        .body
+        .get(..ctx.body.floor_char_boundary(64 * 1024))
+        .unwrap_or_default();
     let head = format!("{subject}\n{name}");
     let invisible_in_words = |s: &str| {
         let (mut n, mut a, mut b) = (0, ' ', ' ');
+        if s.is_ascii() || !s.chars().any(is_invisible) {
+            return 0;
+        }
         for c in s.chars() {
             if a.is_alphanumeric() && is_invisible(b) && c.is_alphanumeric() {
                 n += 1;
@@ -43,16 +48,15 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             &format!("{n} occurrences"),
         ));
     }
-    if let Some(c) = head
-        .chars()
-        .chain(body.chars().take(20_000))
-        .find(|&c| math_alnum(c).is_some())
-    {
+    if let Some(c) = head.chars().chain(body.chars().take(20_000)).find(|&c| {
+        !c.is_ascii()
+            && (math_alnum(c).is_some() || (styled_letter(c).is_some() && !matches!(c as u32, 0x1F1E6..=0x1F1FF)))
+    }) {
         out.push(finding(
             "obfuscation.math_letters",
             Severity::Medium,
             25,
-            "mathematical alphanumeric letters instead of ordinary ones",
+            "mathematical, enclosed or small-capital letters instead of ordinary ones",
             "subject/from/body",
             &c.to_string(),
         ));
@@ -76,7 +80,18 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .as_deref()
         .map_or(0, |h| h.split_whitespace().take(50).count());
     let text_words = rec.text.as_deref().map_or(0, |t| t.split_whitespace().take(50).count());
-    if rec.html_text.is_some() && html_words < 8 && text_words < 8 && !rec.links.is_empty() && rec.links.len() <= 3 {
+    // Image `alt` text is rendered but not read as text by a viewer
+    // showing the image: the markup's own text count says what is text.
+    let pictures_only = rec
+        .html
+        .as_ref()
+        .is_some_and(|h| h.images > 0 && h.visible_chars < 80 && rec.links.len() <= 5);
+    if rec.html_text.is_some()
+        && (html_words < 8 || pictures_only)
+        && text_words < 8
+        && !rec.links.is_empty()
+        && rec.links.len() <= 5
+    {
         out.push(finding(
             "obfuscation.image_only_body",
             Severity::Medium,
@@ -86,12 +101,16 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             &format!("{html_words} words, {} links", rec.links.len()),
         ));
     }
-    if let Some(w) = split_words(&head).or_else(|| leet_word(&head)) {
+    if let Some(w) = split_words(&head)
+        .or_else(|| leet_word(&head))
+        .or_else(|| spaced_letters(&head))
+        .or_else(|| dotted_word(&head))
+    {
         out.push(finding(
             "obfuscation.broken_words",
             Severity::Medium,
             20,
-            "words split by spaces or spelt with digits for letters (C0NSUMER, L etzte)",
+            "words split by spaces or dots, or spelt with digits for letters (C0NSUMER, L etzte, C o i n b a s e, c.adeau)",
             "subject/from.name",
             &w,
         ));
@@ -125,6 +144,43 @@ fn split_words(s: &str) -> Option<String> {
         })
         .count();
     (hits >= 2).then(|| crate::text::clip(s, 80))
+}
+
+/// Five or more single letters in a row separated by spaces
+/// (`C o i n b a s e`): a name spelt out so that filters miss it.
+fn spaced_letters(s: &str) -> Option<String> {
+    let mut run = 0;
+    for w in s.split(' ').take(400) {
+        let mut chars = w.chars();
+        if chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none() {
+            run += 1;
+            if run >= 5 {
+                return Some(crate::text::clip(s, 80));
+            }
+        } else {
+            run = 0;
+        }
+    }
+    None
+}
+
+/// A lower-case letter, a dot, then a lower-case word of five or more
+/// letters (`c.adeaukaarten`, `a.rmazenamento`): a word broken by a dot.
+/// Abbreviations (`e.g.`) have single letters on both sides; domains end
+/// in a short top-level label.
+fn dotted_word(s: &str) -> Option<String> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '!' | '?' | '(' | ')'))
+        .take(400)
+        .find(|w| {
+            let mut parts = w.trim_end_matches('.').split('.');
+            let (Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next()) else {
+                return false;
+            };
+            let mut ac = a.chars();
+            let single = ac.next().is_some_and(char::is_lowercase) && ac.next().is_none();
+            single && b.chars().count() >= 5 && b.chars().all(char::is_lowercase)
+        })
+        .map(str::to_string)
 }
 
 /// An upper-case word with the digit 0 standing for the letter O, or a

@@ -14,6 +14,114 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     reply_to(ctx, out);
     return_path(ctx, out);
     sender_domain(ctx, out);
+    generic_role_name(ctx, out);
+}
+
+/// Words of a display name that name a role, not a sender (`System
+/// Administrator`, `Mail Support Team`, `Cloud Storage Notification`).
+const ROLE_WORDS: &[&str] = &[
+    "support",
+    "admin",
+    "administrator",
+    "administration",
+    "system",
+    "systems",
+    "mail",
+    "email",
+    "e-mail",
+    "webmail",
+    "mailbox",
+    "service",
+    "services",
+    "notification",
+    "notifications",
+    "notice",
+    "alert",
+    "alerts",
+    "security",
+    "team",
+    "it",
+    "helpdesk",
+    "help",
+    "desk",
+    "account",
+    "accounts",
+    "cloud",
+    "storage",
+    "department",
+    "server",
+    "customer",
+    "care",
+    "billing",
+    "technical",
+    "tech",
+    "quota",
+    "warning",
+    "verification",
+    "center",
+    "centre",
+    "office",
+    "online",
+    "update",
+    "web",
+    "portal",
+    "message",
+    "messages",
+    "suporte",
+    "soporte",
+    "atendimento",
+    "segurança",
+    "equipe",
+    "equipo",
+    "sistema",
+    "servicio",
+    "serviço",
+    "kundenservice",
+    "sicherheit",
+    "the",
+    "of",
+    "and",
+    "&",
+    "-",
+    "|",
+    ".",
+    ":",
+];
+
+/// A display name made only of role words: the sender hides who it is
+/// behind a function every organisation has.
+fn generic_role_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Bounces of real mail systems come from such names.
+    let local = ctx.from_address.as_deref().unwrap_or_default();
+    if [
+        "postmaster",
+        "mailer-daemon",
+        "mail-daemon",
+        "root",
+        "mailman",
+        "majordomo",
+    ]
+    .iter()
+    .any(|p| local.starts_with(p))
+    {
+        return;
+    }
+    let words: Vec<&str> = ctx.from_name.split(' ').filter(|w| !w.is_empty()).take(12).collect();
+    let meaningful = words.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
+    if meaningful >= 2
+        && words
+            .iter()
+            .all(|w| ROLE_WORDS.contains(&w.trim_matches(|c: char| c.is_ascii_punctuation())) || w.len() == 1)
+    {
+        out.push(finding(
+            "spoof.generic_role_name",
+            Severity::Low,
+            15,
+            "display name is only a generic role (System Administrator, Mail Support …)",
+            "from.name",
+            &ctx.from_name,
+        ));
+    }
 }
 
 fn display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -274,7 +382,8 @@ const ABUSED_TLDS: &[&str] = &[
 
 /// A local part with the case pattern of generated strings (`QePEMzkdT`):
 /// letters and digits only, several upper-case letters after the first
-/// character, and lower and upper case interleaved.
+/// character, and lower and upper case interleaved, or capitals right
+/// after a lower-case letter.
 fn random_local_part(local: &str) -> bool {
     if local.len() < 5 || local.len() > 40 || !local.chars().all(|c| c.is_ascii_alphanumeric()) {
         return false;
@@ -290,5 +399,18 @@ fn random_local_part(local: &str) -> bool {
         .windows(2)
         .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
         .count();
-    (upper_inside >= 2 && switches >= 2) || digits_letters >= 5
+    // A lower-case letter followed by two capitals (`vMOTCEcif`,
+    // `hCENlmyo`): names put capitals at word starts, generators anywhere.
+    let lower_then_caps = local
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase() && w[2].is_ascii_uppercase());
+    // Letters and digits alternating three times in a long lower-case
+    // part (`dhvow214r6dr`, `454k8zetoatt`); people append a year or a
+    // number once (`taro1985`, `j2smith`).
+    let long_mixed = local.len() >= 10 && digits_letters >= 3 && !local.bytes().any(|b| b.is_ascii_uppercase());
+    (upper_inside >= 2 && switches >= 2)
+        || digits_letters >= 5
+        || long_mixed
+        || (lower_then_caps && local.len() >= 6 && local.chars().all(|c| c.is_ascii_alphabetic()))
 }

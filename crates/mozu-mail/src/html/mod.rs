@@ -8,13 +8,14 @@
 //! Nothing here recurses, every loop advances through the input, and
 //! output is capped by the `MAX_*` limits below.
 
+mod markup;
 mod scan;
 mod tag;
 #[cfg(test)]
 mod tests;
 mod text;
 
-use mozu_model::Link;
+use mozu_model::{HtmlSummary, Link};
 
 use scan::{RawMode, Scanner, Token};
 use tag::{Attr, Tag, name_key};
@@ -39,6 +40,8 @@ pub struct Rendered {
     /// Other URL-bearing attributes: `img src`, `form action`, `iframe src`,
     /// `meta refresh` targets, `background`.
     pub resources: Vec<String>,
+    /// What the markup does beyond the text: hidden text, forms, scripts.
+    pub summary: HtmlSummary,
     /// A limit was reached.
     pub truncated: bool,
 }
@@ -115,6 +118,7 @@ struct State {
     out: Rendered,
     hidden_depth: u32,
     open_link: Option<Link>,
+    markup: markup::Markup,
     /// The rendered text reached [`MAX_RENDERED_TEXT`].
     text_full: bool,
 }
@@ -134,7 +138,11 @@ pub fn render(html: &str) -> Rendered {
     let mut scanner = Scanner::new(html);
     while let Some(token) = scanner.next_token() {
         match token {
-            Token::Text(raw) if st.hidden_depth == 0 => st.text(&decode_text(raw)),
+            Token::Text(raw) if st.hidden_depth == 0 => {
+                let text = decode_text(raw);
+                st.markup.text(&text);
+                st.text(&text);
+            }
             Token::Raw { text, decode } if st.hidden_depth == 0 => st.text(&decode_raw(text, decode)),
             Token::Start => {
                 let tag = scanner.start_tag();
@@ -155,9 +163,44 @@ pub fn render(html: &str) -> Rendered {
         push_link(&mut st.out, link);
     }
     let mut out = st.out;
+    out.summary = st.markup.summary;
     out.truncated |= truncated;
     out.text = tidy(&out.text);
     out
+}
+
+/// HTML attachments summarised per message at most.
+pub const MAX_HTML_ATTACHMENTS: usize = 16;
+
+/// Records the markup summary of an attachment that is HTML (by name, or
+/// by its first bytes) when the markup does something (see
+/// [`HtmlSummary::is_active`]).
+pub fn summarise_attachment(rec: &mut mozu_model::MessageRecord, name: &str, text: &str) {
+    if rec.html_attachments.len() >= MAX_HTML_ATTACHMENTS {
+        return;
+    }
+    let lower_name = name.to_ascii_lowercase();
+    let by_name = [".htm", ".html", ".shtml", ".xhtml", ".svg", ".hta"]
+        .iter()
+        .any(|e| lower_name.ends_with(e));
+    let head = text
+        .get(..text.floor_char_boundary(1024))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let by_content = head.trim_start().starts_with('<')
+        && ["<html", "<!doctype html", "<svg", "<script", "<form", "<head", "<body"]
+            .iter()
+            .any(|t| head.contains(t));
+    if !by_name && !by_content {
+        return;
+    }
+    let summary = render(text).summary;
+    if summary.is_active() {
+        rec.html_attachments.push(mozu_model::HtmlAttachment {
+            name: name.to_string(),
+            html: summary,
+        });
+    }
 }
 
 /// A decoded, trimmed, non-empty attribute value.
@@ -177,6 +220,7 @@ impl State {
     /// follows when that is not ordinary HTML.
     fn start_tag(&mut self, tag: &Tag<'_>) -> Option<RawMode> {
         let name = tag.name.key();
+        self.markup.start(tag, name);
         if HIDDEN_KEYS.contains(&name) && !tag.self_closing {
             self.hidden_depth = self.hidden_depth.saturating_add(1);
         }
@@ -199,10 +243,9 @@ impl State {
             && let Some(content) = attr(tag, Attr::Content)
             && let Some(pos) = content.to_ascii_lowercase().find("url=")
         {
-            push_resource(
-                &mut self.out,
-                content[pos + 4..].trim_matches(['\'', '"', ' ']).to_string(),
-            );
+            let target = content[pos + 4..].trim_matches(['\'', '"', ' ']).to_string();
+            self.markup.summary.meta_refresh.get_or_insert_with(|| target.clone());
+            push_resource(&mut self.out, target);
         }
         if name == names::IMG
             && self.hidden_depth == 0
@@ -244,6 +287,7 @@ impl State {
     }
 
     fn end_tag(&mut self, name: u128) {
+        self.markup.end(name);
         if HIDDEN_KEYS.contains(&name) {
             self.hidden_depth = self.hidden_depth.saturating_sub(1);
         }

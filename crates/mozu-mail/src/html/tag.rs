@@ -39,15 +39,21 @@ pub(super) enum Attr {
     Data,
     HttpEquiv,
     Content,
+    Style,
+    Color,
+    Bgcolor,
+    Type,
+    Rel,
+    Hidden,
 }
 
 impl Attr {
-    const COUNT: usize = 9;
+    const COUNT: usize = 15;
 
     fn from_name(name: &[u8]) -> Option<Self> {
         // Most attributes are `style`, `class`, `width`…: rule them out by
         // length before building a key.
-        if !matches!(name.len(), 3 | 4 | 6 | 7 | 10) {
+        if !matches!(name.len(), 3..=7 | 10) {
             return None;
         }
         const HREF: u128 = name_key(b"href");
@@ -59,6 +65,12 @@ impl Attr {
         const DATA: u128 = name_key(b"data");
         const HTTP_EQUIV: u128 = name_key(b"http-equiv");
         const CONTENT: u128 = name_key(b"content");
+        const STYLE: u128 = name_key(b"style");
+        const COLOR: u128 = name_key(b"color");
+        const BGCOLOR: u128 = name_key(b"bgcolor");
+        const TYPE: u128 = name_key(b"type");
+        const REL: u128 = name_key(b"rel");
+        const HIDDEN: u128 = name_key(b"hidden");
         Some(match name_key(name) {
             HREF => Self::Href,
             ALT => Self::Alt,
@@ -69,6 +81,12 @@ impl Attr {
             DATA => Self::Data,
             HTTP_EQUIV => Self::HttpEquiv,
             CONTENT => Self::Content,
+            STYLE => Self::Style,
+            COLOR => Self::Color,
+            BGCOLOR => Self::Bgcolor,
+            TYPE => Self::Type,
+            REL => Self::Rel,
+            HIDDEN => Self::Hidden,
             _ => return None,
         })
     }

@@ -234,3 +234,53 @@ fn limits_hold() {
     let r = render_fast("too big", &"x".repeat(MAX_HTML_BYTES + 1));
     assert!(r.truncated);
 }
+
+#[test]
+fn markup_summary_counts_tricks() {
+    let filler = "word ".repeat(60);
+    let html = format!(
+        r##"<html><head><meta http-equiv="refresh" content="0; url=https://go.example/x">
+        <link rel="stylesheet" href="https://cdn.example/a.css"><script src="https://cdn.example/a.js"></script></head>
+        <body bgcolor="#ffffff"><p>Visible text</p>
+        <div style="display:none">{filler}</div>
+        <span style="font-size:0px">tiny</span><p>after</p>
+        <div style="background-color:#fff"><font color="#fefefe">white on white text here</font></div>
+        <form action="https://collect.example/p"><input type="text"><input type=password></form>
+        <img src="data:image/png;base64,AAAA"><iframe src="x"></iframe>
+        <p>Pay&#8203;Pal acc&zwj;ount</p></body></html>"##
+    );
+    let s = render(&html).summary;
+    assert_eq!(s.hidden_elements, 2);
+    assert_eq!(s.hidden_chars, 240 + 4);
+    assert!(s.visible_chars >= 10, "{s:?}");
+    assert_eq!(s.same_colour_chars, "whiteonwhitetexthere".len() as u32);
+    assert_eq!((s.forms, s.inputs, s.password_inputs), (1, 2, 1));
+    assert_eq!(s.form_actions, vec!["https://collect.example/p".to_string()]);
+    assert_eq!((s.scripts, s.external_scripts, s.external_stylesheets), (1, 1, 1));
+    assert_eq!((s.frames, s.images, s.data_uris), (1, 1, 1));
+    assert_eq!(s.invisible_in_words, 2);
+    assert_eq!(s.meta_refresh.as_deref(), Some("https://go.example/x"));
+}
+
+#[test]
+fn markup_summary_stays_quiet_on_plain_newsletters() {
+    let html = r##"<table style="color:#333;background:#fff"><tr><td>
+        <div style="display:none;max-height:0;overflow:hidden">Short preheader</div>
+        <p style="font-size:14px">Hello, here is our news.</p><p><b>unclosed<i>tags</p>
+        </td></tr></table><p>after the table</p>"##;
+    let s = render(html).summary;
+    assert_eq!(s.hidden_chars, "Shortpreheader".len() as u32);
+    assert_eq!(s.same_colour_chars, 0);
+    assert_eq!(s.forms + s.scripts + s.frames + s.data_uris, 0);
+    assert!(s.meta_refresh.is_none());
+    // Stray end tags and deep nesting neither panic nor leak hidden state.
+    let deep = "<div style='display:none'>".repeat(2000) + "x" + &"</span>".repeat(3000) + "<p>y</p>";
+    let s = render(&deep).summary;
+    assert_eq!(s.hidden_chars, 2);
+    // A flood of stray end tags under a deep stack stays linear.
+    let flood = "<div>".repeat(600) + &"</b>".repeat(500_000);
+    let start = Instant::now();
+    let s = render(&flood).summary;
+    assert_eq!(s.elements, 600);
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+}
