@@ -14,6 +14,7 @@
 
 use rsigma_eval::matcher::GroupMode;
 use rsigma_eval::{CompiledDetection, CompiledDetectionItem, CompiledMatcher, CompiledRule};
+use rsigma_ir::IrStrOp;
 use rsigma_parser::ast::{ConditionExpr, Quantifier};
 
 use crate::view::EventView;
@@ -268,6 +269,23 @@ fn matcher(m: &CompiledMatcher, view: &EventView<'_>, at: &[usize], depth: usize
         CompiledMatcher::Not(inner) => matcher(inner, view, at, depth + 1).not(),
         CompiledMatcher::AnyOf(ms) => any(ms, |x| matcher(x, view, at, depth + 1)),
         CompiledMatcher::AllOf(ms) => all(ms, |x| matcher(x, view, at, depth + 1)),
+        CompiledMatcher::FieldRef {
+            field,
+            op: IrStrOp::Exact,
+            case_insensitive,
+        } => {
+            // Single values on both sides only; rsigma compares arrays as wholes.
+            let mut refs = view.positions(field);
+            match (refs.next(), refs.next(), at) {
+                (None, _, _) => Tri::False,
+                (Some(r), None, [i]) => Tri::of(if *case_insensitive {
+                    view.lowered(*i) == view.lowered(r)
+                } else {
+                    view.value(*i) == view.value(r)
+                }),
+                _ => Tri::Unknown,
+            }
+        }
         CompiledMatcher::CaseInsensitiveGroup { children, mode } => any(at, |&i| {
             let lowered = view.lowered(i);
             match mode {

@@ -113,6 +113,13 @@ detection:
   sel: {CommandLine: 'net use *'}
   condition: sel
 ---
+title: Field Reference
+id: r-fieldref
+logsource: {product: t}
+detection:
+  sel: {Image|fieldref: ParentImage}
+  condition: sel
+---
 title: Windash
 id: r-windash
 logsource: {product: t}
@@ -135,7 +142,7 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
     set.add_str("crafted.yml", RULES);
     let rules = Rules::compile(set);
     assert_eq!(rules.failure_count(), 0, "{:?}", rules.diagnostics);
-    assert_eq!(rules.detector.rule_count(), 15);
+    assert_eq!(rules.detector.rule_count(), 16);
     let events = [
         event(&[("Image", r"C:\Windows\System32\CMD.EXE"), ("User", "alice")]),
         event(&[("Image", r"C:\Windows\System32\cmd.exe"), ("User", "SYSTEM")]),
@@ -180,6 +187,10 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
         event(&[("CommandLine", "NET USE \\\\dc01\\c$")]),
         event(&[("CommandLine", "net u\u{17f}e x")]),
         event(&[("CommandLine", "net view")]),
+        event(&[("Image", r"C:\A\x.exe"), ("ParentImage", r"c:\a\X.EXE")]),
+        event(&[("Image", r"C:\A\x.exe"), ("ParentImage", r"C:\A\y.exe")]),
+        event(&[("Image", r"C:\A\x.exe")]),
+        event(&[("Image", "a"), ("Image", "b"), ("ParentImage", "a")]),
         event(&[]),
     ];
     let route = rules.detector.route_all();
