@@ -5,7 +5,7 @@
 //! it as `invoiceexe.pdf`), `scan.pdf<spaces>.exe` (padding pushes the real
 //! extension out of view), or a `.pdf` that is a PE.
 
-use mozu_model::{Evidence, Finding, Severity};
+use mozu_model::{Finding, Severity};
 
 use crate::sniff::FileType;
 
@@ -74,19 +74,6 @@ pub fn extension(name: &str) -> Option<String> {
     (!stem.is_empty() && !ext.is_empty() && ext.len() <= 16).then_some(ext)
 }
 
-fn finding(id: &str, severity: Severity, score: i32, title: &str, field: &str, value: &str) -> Finding {
-    Finding {
-        id: id.to_string(),
-        severity,
-        score,
-        title: title.to_string(),
-        evidence: vec![Evidence {
-            field: field.to_string(),
-            value: value.to_string(),
-        }],
-    }
-}
-
 /// Findings about `name` given the detected `ftype`.
 pub fn name_findings(name: &str, ftype: FileType, field: &str) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -95,7 +82,7 @@ pub fn name_findings(name: &str, ftype: FileType, field: &str) -> Vec<Finding> {
             .chars()
             .map(|c| if BIDI_CONTROLS.contains(&c) { '⟨' } else { c })
             .collect();
-        out.push(finding(
+        out.push(Finding::single(
             "name.rtlo",
             Severity::High,
             40,
@@ -110,7 +97,7 @@ pub fn name_findings(name: &str, ftype: FileType, field: &str) -> Vec<Finding> {
         let last = parts[parts.len() - 1].trim().to_lowercase();
         let prev = parts[parts.len() - 2].trim().to_lowercase();
         if EXECUTABLE_EXTENSIONS.contains(&last.as_str()) && DOCUMENT_EXTENSIONS.contains(&prev.as_str()) {
-            out.push(finding(
+            out.push(Finding::single(
                 "name.double_extension",
                 Severity::High,
                 40,
@@ -127,7 +114,7 @@ pub fn name_findings(name: &str, ftype: FileType, field: &str) -> Vec<Finding> {
             .take_while(|c| c.is_whitespace() || *c == '_' || *c == '\u{3000}')
             .count();
         if trailing >= 3 {
-            out.push(finding(
+            out.push(Finding::single(
                 "name.padded_extension",
                 Severity::High,
                 35,
@@ -140,26 +127,26 @@ pub fn name_findings(name: &str, ftype: FileType, field: &str) -> Vec<Finding> {
     if let Some(ext) = extension(name) {
         let claimed_document = DOCUMENT_EXTENSIONS.contains(&ext.as_str()) && ext != "zip";
         if claimed_document && ftype.is_executable() {
-            out.push(finding(
+            out.push(Finding::single(
                 "name.type_mismatch_executable",
                 Severity::Critical,
                 60,
                 "named like a document but is an executable",
                 field,
-                &format!("{name} is {}", ftype.as_str()),
+                format!("{name} is {}", ftype.as_str()),
             ));
         } else if let Some(expected) = FileType::expected_for_extension(&ext)
             && !ftype.compatible_with(expected)
             && ftype != FileType::Unknown
             && ftype != FileType::Text
         {
-            out.push(finding(
+            out.push(Finding::single(
                 "name.type_mismatch",
                 Severity::Medium,
                 15,
                 "extension does not match the content",
                 field,
-                &format!("{name} is {}", ftype.as_str()),
+                format!("{name} is {}", ftype.as_str()),
             ));
         }
     }

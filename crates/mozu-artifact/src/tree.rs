@@ -2,7 +2,7 @@
 //! budget; each item is hashed, typed, named-checked and handed to the
 //! analyser registered for its type, whose children are pushed back.
 
-use mozu_model::{Artifact, Evidence, Finding, Severity, Warning, WarningCode};
+use mozu_model::{Artifact, Finding, Severity, Warning, WarningCode};
 use mozu_unpack::{Budget, Password};
 
 use crate::analysers::{self, Outcome};
@@ -226,14 +226,12 @@ fn not_extracted(item: &Item, path: String, why: &str) -> Artifact {
 
 /// The finding for a budget that stopped the walk.
 pub fn budget_finding(why: &str) -> Finding {
-    Finding {
-        id: "artifact.budget_exceeded".to_string(),
-        severity: Severity::High,
-        score: 30,
-        title: "unpacking stopped at the budget (possible archive bomb)".to_string(),
-        evidence: vec![Evidence {
-            field: "budget".to_string(),
-            value: why.to_string(),
-        }],
-    }
+    Finding::single(
+        "artifact.budget_exceeded",
+        Severity::High,
+        30,
+        "unpacking stopped at the budget (possible archive bomb)",
+        "budget",
+        why,
+    )
 }

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use mozu_model::{Evidence, Finding, Severity};
+use mozu_model::{Finding, Severity};
 
 /// Time one artifact may take in the scanner.
 pub const SCAN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -109,20 +109,19 @@ impl YaraRules {
                     .matching_rules()
                     .map(|r| {
                         let tags: Vec<String> = r.tags().map(|t| t.identifier().to_string()).collect();
-                        Finding {
-                            id: format!("yara.{}.{}", r.namespace(), r.identifier()),
-                            severity: Severity::High,
-                            score: 40,
-                            title: format!("YARA rule {} matched", r.identifier()),
-                            evidence: vec![Evidence {
-                                field: "yara".into(),
-                                value: if tags.is_empty() {
-                                    r.identifier().to_string()
-                                } else {
-                                    format!("{} [{}]", r.identifier(), tags.join(", "))
-                                },
-                            }],
-                        }
+                        let shown = if tags.is_empty() {
+                            r.identifier().to_string()
+                        } else {
+                            format!("{} [{}]", r.identifier(), tags.join(", "))
+                        };
+                        Finding::single(
+                            format!("yara.{}.{}", r.namespace(), r.identifier()),
+                            Severity::High,
+                            40,
+                            format!("YARA rule {} matched", r.identifier()),
+                            "yara",
+                            shown,
+                        )
                     })
                     .collect();
                 (findings, None)

@@ -28,7 +28,7 @@ pub mod thread;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use mozu_model::{Evidence, FileRecord, Finding, MessageRecord, Severity, Verdict, VerdictLevel};
+use mozu_model::{FileRecord, Finding, MessageRecord, Severity, Verdict, VerdictLevel};
 
 pub use context::Context;
 pub use lists::Lists;
@@ -165,16 +165,7 @@ impl Detectors {
     }
 }
 
-/// A finding with one piece of evidence.
+/// A finding with one piece of evidence, clipped to 200 characters as every detector's evidence is.
 pub(crate) fn finding(id: &str, severity: Severity, score: i32, title: &str, field: &str, value: &str) -> Finding {
-    Finding {
-        id: id.to_string(),
-        severity,
-        score,
-        title: title.to_string(),
-        evidence: vec![Evidence {
-            field: field.to_string(),
-            value: text::clip(value, 200),
-        }],
-    }
+    Finding::single(id, severity, score, title, field, text::clip(value, 200))
 }

@@ -42,6 +42,29 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
 }
 
+impl Finding {
+    /// A finding with one piece of evidence, the common case of every detector.
+    pub fn single(
+        id: impl Into<String>,
+        severity: Severity,
+        score: i32,
+        title: impl Into<String>,
+        field: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            severity,
+            score,
+            title: title.into(),
+            evidence: vec![Evidence {
+                field: field.into(),
+                value: value.into(),
+            }],
+        }
+    }
+}
+
 /// The overall rating of a message or file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

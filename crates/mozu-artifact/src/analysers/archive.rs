@@ -1,6 +1,6 @@
 //! Archives and disk images, through mozu-unpack's capped readers.
 
-use mozu_model::{ArtifactDetails, Encryption, Evidence, Finding, Severity};
+use mozu_model::{ArtifactDetails, Encryption, Finding, Severity};
 use mozu_unpack::{Format, Unpacked};
 
 use super::{Outcome, child};
@@ -82,26 +82,22 @@ pub fn analyse(ftype: FileType, item: &Item, ctx: &Walk<'_>) -> Outcome {
 
 fn encrypted_finding(password: Option<&mozu_unpack::Password>) -> Finding {
     match password {
-        Some(p) if p.source == "subject" || p.source == "body" || p.source == "other-message" => Finding {
-            id: "archive.password_in_mail".into(),
-            severity: Severity::High,
-            score: 35,
-            title: "encrypted archive whose password is written in the mail".into(),
-            evidence: vec![Evidence {
-                field: format!("password ({})", p.source),
-                value: p.value.clone(),
-            }],
-        },
-        Some(p) => Finding {
-            id: "archive.encrypted".into(),
-            severity: Severity::Medium,
-            score: 15,
-            title: "encrypted archive (opened with a common password)".into(),
-            evidence: vec![Evidence {
-                field: format!("password ({})", p.source),
-                value: p.value.clone(),
-            }],
-        },
+        Some(p) if p.source == "subject" || p.source == "body" || p.source == "other-message" => Finding::single(
+            "archive.password_in_mail",
+            Severity::High,
+            35,
+            "encrypted archive whose password is written in the mail",
+            format!("password ({})", p.source),
+            p.value.clone(),
+        ),
+        Some(p) => Finding::single(
+            "archive.encrypted",
+            Severity::Medium,
+            15,
+            "encrypted archive (opened with a common password)",
+            format!("password ({})", p.source),
+            p.value.clone(),
+        ),
         None => Finding {
             id: "archive.encrypted".into(),
             severity: Severity::Medium,

@@ -2,8 +2,8 @@
 //! produce) or as raw RFC 5322 bytes (for the real parser).
 
 use mozu_model::{
-    Address, ArchiveInfo, Artifact, ArtifactDetails, Attachment, Evidence, Finding, Location, MessageRecord,
-    OfficeInfo, PdfInfo, ReceivedHop, ScriptInfo, Severity, SourceFormat, SourceRef, UrlIndicator, VbaModule,
+    Address, ArchiveInfo, Artifact, ArtifactDetails, Attachment, Finding, Location, MessageRecord, OfficeInfo, PdfInfo,
+    ReceivedHop, ScriptInfo, Severity, SourceFormat, SourceRef, UrlIndicator, VbaModule,
 };
 
 use super::{AttachmentKind, SynthMail};
@@ -142,16 +142,14 @@ impl SynthMail {
         }
         rec.families = self.family.iter().cloned().collect();
         if let Some(org) = &self.spoofed_org {
-            rec.findings.push(Finding {
-                id: "spoof.display_name_brand".into(),
-                severity: Severity::Medium,
-                score: 30,
-                title: "Display name names a brand the sending domain does not belong to".into(),
-                evidence: vec![Evidence {
-                    field: "from.name".into(),
-                    value: org.clone(),
-                }],
-            });
+            rec.findings.push(Finding::single(
+                "spoof.display_name_brand",
+                Severity::Medium,
+                30,
+                "Display name names a brand the sending domain does not belong to",
+                "from.name",
+                org.clone(),
+            ));
         }
         rec
     }

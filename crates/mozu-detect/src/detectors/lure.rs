@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use mozu_model::{Evidence, Finding, Severity};
+use mozu_model::{Finding, Severity};
 
 use crate::Context;
 
@@ -53,16 +53,14 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         ));
     }
     for (cat, score, phrase, zone) in cats {
-        out.push(Finding {
-            id: format!("lure.{cat}"),
-            severity: if score >= 15 { Severity::Medium } else { Severity::Low },
+        out.push(Finding::single(
+            format!("lure.{cat}"),
+            if score >= 15 { Severity::Medium } else { Severity::Low },
             score,
-            title: format!("{cat} lure language"),
-            evidence: vec![Evidence {
-                field: zone.to_string(),
-                value: phrase,
-            }],
-        });
+            format!("{cat} lure language"),
+            zone,
+            phrase,
+        ));
     }
     if n >= 2 {
         out.push(crate::finding(
