@@ -39,12 +39,13 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(data))
 }
 
-/// ssdeep digest, as the `ssdeep` tool prints it.
+/// ssdeep digest, as the `ssdeep` tool prints it (`blocksize:hash1:hash2`),
+/// byte-identical to the `fuzzyhash` crate (and to `ppdeep` on the reference
+/// sample). `None` for an empty input, and for one above 3 GiB, where
+/// `fuzzyhash`'s 32-bit size arithmetic overflows (ssdeep's own limit is far
+/// higher).
 pub fn ssdeep(data: &[u8]) -> Option<String> {
-    if data.is_empty() {
-        return None;
-    }
-    Some(fuzzyhash::FuzzyHash::new(data).to_string())
+    crate::ssdeep::digest(data)
 }
 
 /// TLSH digest (128 buckets, 1-byte checksum, version prefix `T1`).

@@ -18,6 +18,7 @@ pub mod hashes;
 pub mod names;
 pub mod passwords;
 pub mod sniff;
+mod ssdeep;
 pub mod tree;
 #[cfg(feature = "yara")]
 pub mod yara;
@@ -107,6 +108,10 @@ pub fn analyse_root(
     opts: &Options,
     keep: bool,
 ) -> tree::TreeOutput {
+    analyse_item(tree::Item::root(data, name, declared), passwords, opts, keep)
+}
+
+fn analyse_item(item: tree::Item, passwords: &[Password], opts: &Options, keep: bool) -> tree::TreeOutput {
     let budget = Budget::new(opts.limits);
     let walk = tree::Walk {
         budget: &budget,
@@ -115,7 +120,7 @@ pub fn analyse_root(
         #[cfg(feature = "yara")]
         yara: opts.yara.as_deref(),
     };
-    tree::walk(tree::Item::root(data, name, declared), &walk)
+    tree::walk(item, &walk)
 }
 
 /// Adds the artifact trees of a parsed message's attachments to its record,
@@ -128,17 +133,23 @@ pub fn analyse_message(
     extractor: Option<&Extractor>,
 ) -> MessageRecord {
     let mut rec = parsed.record;
-    let passwords = message_passwords(&rec, other_passwords, opts);
+    // Passwords matter only where there is something to open.
+    let passwords = if parsed.attachment_data.is_empty() {
+        Vec::new()
+    } else {
+        message_passwords(&rec, other_passwords, opts)
+    };
     let mut set = IndicatorSet::default();
-    for (att, data) in rec.attachments.clone().iter().zip(parsed.attachment_data) {
-        let out = analyse_root(
-            data,
-            att.name.clone(),
-            att.content_type.clone(),
-            &passwords,
-            opts,
-            extractor.is_some(),
-        );
+    for (att, data) in rec.attachments.clone().into_iter().zip(parsed.attachment_data) {
+        let mut item = tree::Item::root(data, att.name, att.content_type);
+        if att.size == item.data.len() as u64 && !att.sha256.is_empty() {
+            item.known_digests = Some(tree::KnownDigests {
+                md5: att.md5,
+                sha1: att.sha1,
+                sha256: att.sha256,
+            });
+        }
+        let out = analyse_item(item, &passwords, opts, extractor.is_some());
         collect(&out, &mut set);
         if let Some(x) = extractor {
             for (index, bytes) in &out.contents {

@@ -5,6 +5,10 @@
 //! 「解凍パスワードは【x7Kp2】です」, `PW: abc`, `Password = abc`. Malspam
 //! copies the habit to get its encrypted zips past gateway scanners.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Candidate passwords kept per text at most.
 pub const MAX_CANDIDATES: usize = 16;
 /// Bytes of text searched at most.
@@ -56,47 +60,67 @@ fn halfwidth(text: &str) -> String {
         .collect()
 }
 
-/// Passwords written in `text`, best first.
+/// One pass finds every keyword; ASCII folding keeps byte offsets equal
+/// between the searched and the original text (full Unicode lower-casing
+/// can change lengths, e.g. `İ`, and offsets would then split characters).
+static KEYWORD_FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| AhoCorasick::new(KEYWORDS).ok());
+
+/// Keyword matches examined per text at most (the window after each is
+/// bounded, so this bounds the work).
+const MAX_KEYWORD_HITS: usize = 4096;
+
+/// Passwords written in `text`, best first: by keyword rank (the order of
+/// `KEYWORDS`), then by position.
 pub fn find_passwords(text: &str) -> Vec<String> {
     let mut end = text.len().min(MAX_SEARCH_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     let text = halfwidth(&text[..end]);
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
+    let Some(finder) = KEYWORD_FINDER.as_ref() else {
+        return Vec::new();
+    };
+    let mut hits: Vec<(usize, usize)> = finder
+        .find_overlapping_iter(&lower)
+        .take(MAX_KEYWORD_HITS)
+        .map(|m| (m.pattern().as_usize(), m.end()))
+        .collect();
+    hits.sort_unstable();
     let mut out: Vec<String> = Vec::new();
-    for kw in KEYWORDS {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(kw) {
-            let at = from + pos + kw.len();
-            from = at;
-            // `pw` inside `pwd`, `pass` inside `password`: let the longer
-            // keyword speak, and skip words that merely contain the keyword.
-            let next = lower[at..].chars().next();
-            if next.is_some_and(|c| c.is_ascii_alphanumeric()) {
-                continue;
+    for (kw, at) in hits {
+        let Some(kw) = KEYWORDS.get(kw) else { continue };
+        if !keyword_stands_alone(&lower, kw, at) {
+            continue;
+        }
+        if let Some(pw) = take_password(&text[at..]) {
+            if !out.contains(&pw) {
+                out.push(pw);
             }
-            let before = lower[..at - kw.len()].chars().next_back();
-            if kw.is_ascii() && before.is_some_and(|c| c.is_ascii_alphanumeric()) {
-                continue;
-            }
-            // English prose mentions passwords all the time; only `PW:`,
-            // `password = x`, `password is x` announce one.
-            let announced = lower[at..].trim_start_matches([' ', '\t']);
-            if kw.is_ascii() && !announced.starts_with([':', '=', '：', '＝']) && !announced.starts_with("is ") {
-                continue;
-            }
-            if let Some(pw) = take_password(&text[at..]) {
-                if !out.contains(&pw) {
-                    out.push(pw);
-                }
-                if out.len() >= MAX_CANDIDATES {
-                    return out;
-                }
+            if out.len() >= MAX_CANDIDATES {
+                return out;
             }
         }
     }
     out
+}
+
+/// Whether the keyword ending at `at` in `lower` announces a password.
+fn keyword_stands_alone(lower: &str, kw: &str, at: usize) -> bool {
+    // `pw` inside `pwd`, `pass` inside `password`: let the longer
+    // keyword speak, and skip words that merely contain the keyword.
+    let next = lower[at..].chars().next();
+    if next.is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let before = lower[..at - kw.len()].chars().next_back();
+    if kw.is_ascii() && before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    // English prose mentions passwords all the time; only `PW:`,
+    // `password = x`, `password is x` announce one.
+    let announced = lower[at..].trim_start_matches([' ', '\t']);
+    !kw.is_ascii() || announced.starts_with([':', '=', '：', '＝']) || announced.starts_with("is ")
 }
 
 /// The password right after a keyword, on the same line or, when the
@@ -175,5 +199,11 @@ mod tests {
         assert_eq!(find_passwords("Your password has expired"), Vec::<String>::new());
         assert!(find_passwords("passport number").is_empty());
         assert!(find_passwords(&"パスワード ".repeat(100_000)).is_empty());
+        // Lower-casing `İ` grows it by a byte: offsets must still hold.
+        assert_eq!(find_passwords(&format!("{}PW: x7Kp2", "İ".repeat(50))), vec!["x7Kp2"]);
+        assert_eq!(
+            find_passwords("パスワード：first\n解凍パスワード：second"),
+            vec!["second", "first"]
+        );
     }
 }

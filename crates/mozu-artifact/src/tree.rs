@@ -6,7 +6,7 @@ use mozu_model::{Artifact, Finding, Severity, Warning, WarningCode};
 use mozu_unpack::{Budget, Password};
 
 use crate::analysers::{self, Outcome};
-use crate::hashes::hash_all;
+use crate::hashes::{Hashes, hash_all, ssdeep, tlsh};
 use crate::names::name_findings;
 use crate::sniff::{self, FileType};
 
@@ -36,6 +36,20 @@ pub struct Item {
     /// Why the content could not be extracted (encrypted, over budget,
     /// unsupported method); the node is kept so its name is seen.
     pub not_extracted: Option<String>,
+    /// MD5, SHA-1 and SHA-256 already computed by the mail parser for this
+    /// content (a root attachment), so they are not computed twice.
+    pub known_digests: Option<KnownDigests>,
+}
+
+/// Cryptographic digests of an item's content, lower-case hex.
+#[derive(Debug, Clone, Default)]
+pub struct KnownDigests {
+    /// MD5.
+    pub md5: String,
+    /// SHA-1.
+    pub sha1: String,
+    /// SHA-256.
+    pub sha256: String,
 }
 
 impl Item {
@@ -50,6 +64,7 @@ impl Item {
             hint: None,
             language: None,
             not_extracted: None,
+            known_digests: None,
         }
     }
 }
@@ -115,7 +130,7 @@ pub fn walk(root: Item, ctx: &Walk<'_>) -> TreeOutput {
     out
 }
 
-fn visit(item: Item, ctx: &Walk<'_>, index: usize, out: &mut TreeOutput) -> (Artifact, Vec<Item>, Vec<String>) {
+fn visit(mut item: Item, ctx: &Walk<'_>, index: usize, out: &mut TreeOutput) -> (Artifact, Vec<Item>, Vec<String>) {
     let fallback = if item.depth == 0 {
         "attachment".to_string()
     } else {
@@ -133,7 +148,16 @@ fn visit(item: Item, ctx: &Walk<'_>, index: usize, out: &mut TreeOutput) -> (Art
     let ftype = item
         .hint
         .unwrap_or_else(|| sniff::detect(&item.data, item.name.as_deref()));
-    let hashes = hash_all(&item.data);
+    let hashes = match item.known_digests.take() {
+        Some(d) => Hashes {
+            md5: d.md5,
+            sha1: d.sha1,
+            sha256: d.sha256,
+            ssdeep: ssdeep(&item.data),
+            tlsh: tlsh(&item.data),
+        },
+        None => hash_all(&item.data),
+    };
     let mut artifact = Artifact {
         path: path.clone(),
         name: item.name.clone(),

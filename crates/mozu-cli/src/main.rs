@@ -57,6 +57,12 @@ enum FileCommand {
     Scan(FileScanArgs),
 }
 
+/// mimalloc: parsing mail and logs allocates many small, short-lived
+/// values; it measured 5–10 % faster than the system allocator on the
+/// full mail scan and the hunt benchmarks (which use it too).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

@@ -120,8 +120,10 @@ pub struct Lists {
     pub brand_labels: Vec<(String, usize)>,
     /// Label → its position in `brand_labels`.
     pub brand_position: HashMap<String, usize>,
-    /// Positions in `brand_labels` by label length in bytes (index = length).
-    pub brands_by_len: Vec<Vec<usize>>,
+    /// Positions in `brand_labels` with the label's character mask
+    /// ([`crate::detectors::lookalike::char_mask`]), by label length in
+    /// bytes (index = length).
+    pub brands_by_len: Vec<Vec<(usize, u64)>>,
     /// Freemail and anonymous providers.
     pub freemail: HashSet<String>,
     /// URL shorteners.
@@ -390,13 +392,13 @@ impl Raw {
             .enumerate()
             .map(|(i, (l, _))| (l.clone(), i))
             .collect();
-        let mut brands_by_len: Vec<Vec<usize>> = Vec::new();
+        let mut brands_by_len: Vec<Vec<(usize, u64)>> = Vec::new();
         for (i, (l, _)) in brand_labels.iter().enumerate() {
             if brands_by_len.len() <= l.len() {
                 brands_by_len.resize(l.len() + 1, Vec::new());
             }
             if let Some(v) = brands_by_len.get_mut(l.len()) {
-                v.push(i);
+                v.push((i, crate::detectors::lookalike::char_mask(l)));
             }
         }
         Ok(Lists {

@@ -1,12 +1,16 @@
 //! User rules: Sigma-format YAML over the flattened mail record, evaluated
 //! with mozu's one Sigma engine (`mozu-sigma`, the same as log hunting).
 //!
-//! The record is serialised to JSON once and flattened to dotted keys
-//! (`from.domain`, `attachments.name`, `findings.id`); rules must declare
+//! The record is flattened to dotted keys (`from.domain`,
+//! `attachments.name`, `findings.id`) straight from its `Serialize`
+//! (the pairs its JSON form would give), keeping only the top-level fields
+//! the loaded rules can read (all of them when a rule has keywords or
+//! placeholders); rules must declare
 //! `logsource: {product: mozu, category: mail}`, so that a folder of
 //! Windows rules given by mistake never runs over mail. Each match adds a
 //! finding `rule.<id>`; a `family.<name>` tag names a malware family.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use mozu_model::{Evidence, Finding, MessageRecord, Severity};
@@ -34,6 +38,8 @@ const MAX_EVIDENCE: usize = 8;
 pub struct MailRules {
     rules: Rules,
     route: Route,
+    /// Fields the rules can read (`None`: any).
+    fields: Option<HashSet<String>>,
 }
 
 impl std::fmt::Debug for MailRules {
@@ -59,7 +65,8 @@ impl MailRules {
         let route = rules
             .detector
             .route(&[Logsource::new(Some("mozu"), Some("mail"), None)]);
-        MailRules { rules, route }
+        let fields = rules.detector.referenced_fields();
+        MailRules { rules, route, fields }
     }
 
     /// Rules that apply to mail.
@@ -83,10 +90,9 @@ impl MailRules {
         if self.route.is_empty() {
             return;
         }
-        let Ok(json) = serde_json::to_value(&*record) else {
+        let Some(event) = record_event(record, self.fields.as_ref()) else {
             return;
         };
-        let event = FlatEvent::from_json(&json);
         for m in self.rules.detector.evaluate(&event, &self.route) {
             for tag in &m.tags {
                 if let Some(family) = tag.strip_prefix("family.")
@@ -114,6 +120,17 @@ impl MailRules {
         }
         record.families.sort();
     }
+}
+
+/// The record as a flat event; the JSON route is kept for values the
+/// direct flattener refuses (it refuses exactly what serde_json refuses
+/// as a map key, so both agree whenever both succeed).
+fn record_event(record: &MessageRecord, fields: Option<&HashSet<String>>) -> Option<FlatEvent> {
+    FlatEvent::from_serialize_fields(record, fields).ok().or_else(|| {
+        serde_json::to_value(record)
+            .ok()
+            .map(|json| FlatEvent::from_json(&json))
+    })
 }
 
 fn weight(level: Level) -> (Severity, i32) {

@@ -2,6 +2,8 @@
 //! findings, user rules load from a folder with diagnostics, and rules for
 //! other log sources never run over mail.
 
+mod common;
+
 use mozu_detect::MailRules;
 use mozu_model::{Finding, MessageRecord, Severity, SourceFormat, SourceRef};
 
@@ -98,4 +100,84 @@ fn user_rules_with_diagnostics_and_logsource_routing() {
     assert_eq!(rec.families, vec!["testfam".to_string()]);
     assert!(!rec.findings.iter().any(|f| f.id == "rule.win-1"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Field rules of several shapes over the fixture mails: evaluating them on
+/// the record flattened with only the fields the rules can read gives the
+/// matches (ids and evidence) of the whole record.
+#[test]
+fn rules_see_the_same_matches_on_the_fields_they_read() {
+    use mozu_sigma::{FlatEvent, Logsource, RuleSet, Rules};
+    const AUTHORED: &str = r#"
+title: Subject and sender
+id: t-subject-sender
+logsource: {product: mozu, category: mail}
+detection:
+  s: {subject|contains: ['請求', 'invoice', 're:']}
+  f: {from.domain|endswith: ['.jp', '.com']}
+  condition: s or f
+level: low
+---
+title: Artifact and link fields, negation
+id: t-artifacts
+logsource: {product: mozu, category: mail}
+detection:
+  a: {artifacts.detected_type: [zip, vbs, js, iqy, ole]}
+  u: {urls.host|contains: '.'}
+  quiet: {verdict.level: clean}
+  condition: (a or u) and not quiet
+level: medium
+---
+title: Field reference
+id: t-fieldref
+logsource: {product: mozu, category: mail}
+detection:
+  r: {reply_to.domain|fieldref: from.domain}
+  condition: r
+level: low
+"#;
+    let mut set = RuleSet::new();
+    set.add_path(&common::repo().join("rules/mail"));
+    set.add_str("authored.yml", AUTHORED);
+    let rules = Rules::compile(set);
+    assert_eq!(rules.failure_count(), 0, "{:?}", rules.diagnostics);
+    let route = rules
+        .detector
+        .route(&[Logsource::new(Some("mozu"), Some("mail"), None)]);
+    let fields = rules.detector.referenced_fields().expect("no keyword rules");
+    assert!(
+        fields.contains("findings.id") && fields.contains("from.domain"),
+        "{fields:?}"
+    );
+    let detectors = mozu_detect::Detectors::new(&mozu_detect::Config::default()).unwrap();
+    let (mut compared, mut matched) = (0, 0);
+    for kind in ["malicious", "benign"] {
+        let dir = common::repo().join("testdata/detect").join(kind);
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+        files.sort();
+        for f in files.iter().filter(|p| p.extension().is_some_and(|e| e == "eml")) {
+            let rec = common::scan(&std::fs::read(f).unwrap(), &f.display().to_string(), &detectors);
+            let summary = |e: &FlatEvent| {
+                let mut v: Vec<_> = rules
+                    .detector
+                    .evaluate(e, &route)
+                    .into_iter()
+                    .map(|m| (m.rule_id, m.matched_fields))
+                    .collect();
+                v.sort();
+                v
+            };
+            let whole = summary(&FlatEvent::from_serialize(&rec).unwrap());
+            let part_event = FlatEvent::from_serialize_fields(&rec, Some(&fields)).unwrap();
+            assert!(part_event.iter().count() < FlatEvent::from_serialize(&rec).unwrap().iter().count());
+            assert_eq!(summary(&part_event), whole, "{}", f.display());
+            compared += 1;
+            matched += whole.len();
+        }
+    }
+    assert!(compared >= 10, "{compared} fixture mails compared");
+    assert!(
+        matched > compared,
+        "{matched} matches over {compared} mails: the rules must fire"
+    );
 }

@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use mozu_hunt::{RouteCache, detect_event_cached};
 use mozu_logs::Limits;
 
+/// The allocator of the `mozu` binary, so the figure is the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// User+system CPU seconds of this process, from /proc (Linux); wall time elsewhere.
 fn cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;

@@ -164,6 +164,11 @@ pub struct Detector {
 }
 
 impl Detector {
+    /// Every compiled rule, bucket by bucket.
+    pub(crate) fn compiled_rules(&self) -> impl Iterator<Item = &CompiledRule> {
+        self.buckets.iter().flat_map(|b| b.rules.iter())
+    }
+
     /// Compiles every detection rule of `set`; rules that fail are returned as diagnostics (`SIGMA003`).
     ///
     /// Rules compile in parallel. Each bucket keeps a candidate index over the

@@ -39,7 +39,7 @@ pub(crate) fn fnv1a(s: &str) -> u64 {
 pub struct FlatEvent {
     buf: String,
     spans: Vec<Span>,
-    truncated: bool,
+    pub(crate) truncated: bool,
 }
 
 impl FlatEvent {

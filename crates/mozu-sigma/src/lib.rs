@@ -25,6 +25,8 @@ mod correlate;
 mod detector;
 mod event;
 mod fast;
+mod fields;
+mod flatten;
 mod index;
 mod load;
 mod prefilter;
@@ -50,6 +52,10 @@ pub enum SigmaError {
         /// The first diagnostic.
         first: String,
     },
+    /// A value could not be flattened into an event (a map key that is
+    /// not a string, or an error of the value's own `Serialize`).
+    #[error("value could not be flattened: {0}")]
+    Flatten(String),
 }
 
 /// Loaded and compiled rules, ready to evaluate: the usual entry point.

@@ -67,5 +67,6 @@ pub fn child(data: Vec<u8>, name: String, hint: Option<FileType>) -> Item {
         hint,
         language: None,
         not_extracted: None,
+        known_digests: None,
     }
 }

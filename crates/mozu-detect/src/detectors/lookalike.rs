@@ -124,21 +124,40 @@ fn examine(
 /// The first brand (position in `brand_labels`) that `label` is one or two
 /// typing slips away from.
 fn typo_brand(lists: &crate::Lists, label: &str) -> Option<usize> {
+    let mask = char_mask(label);
     (label.len().saturating_sub(2)..=label.len() + 2)
         .filter_map(|n| lists.brands_by_len.get(n))
         .flatten()
-        .copied()
-        .filter(|&i| {
+        .filter(|&&(i, brand_mask)| {
             let Some((brand, _)) = lists.brand_labels.get(i) else {
                 return false;
             };
             let limit = if brand.len() >= 9 { 2 } else { 1 };
+            // Each edit adds or removes at most two characters from the
+            // set of characters present: a cheap necessary condition.
             brand.len() >= 6
+                && (mask ^ brand_mask).count_ones() as usize <= 2 * limit
                 && label != brand
                 && label.len().abs_diff(brand.len()) <= limit
                 && bounded_distance(label, brand, limit) <= limit
         })
+        .map(|&(i, _)| i)
         .min()
+}
+
+/// The set of characters present in `label`, one bit per ASCII letter or
+/// digit, one for `-` and one for anything else.
+pub(crate) fn char_mask(label: &str) -> u64 {
+    label.bytes().fold(0u64, |m, b| {
+        let bit = match b {
+            b'a'..=b'z' => b - b'a',
+            b'A'..=b'Z' => b - b'A',
+            b'0'..=b'9' => 26 + b - b'0',
+            b'-' => 36,
+            _ => 37,
+        };
+        m | (1 << bit)
+    })
 }
 
 /// Longest label compared by edit distance; longer ones are no typo of a
