@@ -113,8 +113,9 @@ struct Frame {
 
 struct Chunk<'c> {
     data: &'c [u8],
-    /// Names decoded so far, by chunk offset.
-    names: HashMap<u32, Rc<str>>,
+    /// Names decoded so far, by chunk offset (foldhash: keys are offsets
+    /// inside one 64 KiB chunk, looked up for every element and attribute).
+    names: HashMap<u32, Rc<str>, foldhash::fast::RandomState>,
     /// Value bytes rendered for the current record.
     rendered: usize,
 }
@@ -123,7 +124,7 @@ impl<'c> Chunk<'c> {
     fn new(data: &'c [u8]) -> Self {
         Self {
             data,
-            names: HashMap::with_capacity(64),
+            names: HashMap::with_capacity_and_hasher(64, foldhash::fast::RandomState::default()),
             rendered: 0,
         }
     }

@@ -159,10 +159,14 @@ fn render_scalar(t: u8, b: &[u8]) -> Result<String, Unsupported> {
     })
 }
 
+/// Binary values are rendered per byte: a table beats `write!` by far on
+/// the large blobs some providers log.
 fn hex_upper(b: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        let _ = write!(s, "{x:02X}");
+    for &x in b {
+        s.push(char::from(DIGITS[usize::from(x >> 4)]));
+        s.push(char::from(DIGITS[usize::from(x & 0x0f)]));
     }
     s
 }
@@ -175,7 +179,9 @@ fn guid(b: &[u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        let _ = write!(s, "{:02x}", b[idx]);
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        s.push(char::from(DIGITS[usize::from(b[idx] >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b[idx] & 0x0f)]));
     }
     s.push('}');
     s
