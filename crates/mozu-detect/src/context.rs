@@ -35,6 +35,12 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// Addresses in `To` and `Cc`, as written.
+    pub fn recipient_addresses(&self) -> impl Iterator<Item = &'a str> {
+        let rec: &'a MessageRecord = self.rec;
+        rec.to.iter().chain(&rec.cc).filter_map(|a| a.address.as_deref())
+    }
+
     /// Prepares `rec`.
     pub fn new(rec: &'a MessageRecord, lists: &'a Lists) -> Self {
         let from = rec.from.as_ref();

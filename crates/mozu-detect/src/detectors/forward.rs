@@ -18,14 +18,7 @@ pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let own = ctx.from_address.as_deref().unwrap_or_default();
-    let recipients: Vec<String> = ctx
-        .rec
-        .to
-        .iter()
-        .chain(&ctx.rec.cc)
-        .filter_map(|a| a.address.as_deref())
-        .map(str::to_lowercase)
-        .collect();
+    let recipients: Vec<String> = ctx.recipient_addresses().map(str::to_lowercase).collect();
     for p in ctx.thread.participants.iter().take(MAX_EXAMINED) {
         let Some(addr) = p.address.as_deref().map(str::to_lowercase) else {
             continue;

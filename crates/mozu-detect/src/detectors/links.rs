@@ -220,11 +220,7 @@ fn text_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// the landing page greets the victim by address or pre-fills a login form.
 fn recipient_in_url(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let recipients: Vec<String> = ctx
-        .rec
-        .to
-        .iter()
-        .chain(&ctx.rec.cc)
-        .filter_map(|a| a.address.as_deref())
+        .recipient_addresses()
         .filter(|a| a.len() >= 6 && a.contains('@'))
         .map(str::to_ascii_lowercase)
         .take(20)
