@@ -113,9 +113,8 @@ struct Frame {
 
 struct Chunk<'c> {
     data: &'c [u8],
-    /// Names decoded so far, by chunk offset (foldhash: keys are offsets
-    /// inside one 64 KiB chunk, looked up for every element and attribute).
-    names: HashMap<u32, Rc<str>, foldhash::fast::RandomState>,
+    /// Names decoded so far, by chunk offset.
+    names: HashMap<u32, Rc<str>>,
     /// Value bytes rendered for the current record.
     rendered: usize,
 }
@@ -124,7 +123,7 @@ impl<'c> Chunk<'c> {
     fn new(data: &'c [u8]) -> Self {
         Self {
             data,
-            names: HashMap::with_capacity_and_hasher(64, foldhash::fast::RandomState::default()),
+            names: HashMap::with_capacity(64),
             rendered: 0,
         }
     }
