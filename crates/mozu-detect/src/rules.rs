@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use mozu_model::{Evidence, Finding, MessageRecord, Severity};
-use mozu_sigma::{Diagnostic, FlatEvent, Level, Logsource, Route, RuleSet, Rules};
+use mozu_sigma::{Diagnostic, FlatEvent, Level, Logsource, Route, RuleSet, Rules, top_level_keys};
 
 /// The rules shipped in the repository (`rules/mail/`).
 const BUILTIN: &[(&str, &str)] = &[
@@ -38,8 +38,8 @@ const MAX_EVIDENCE: usize = 8;
 pub struct MailRules {
     rules: Rules,
     route: Route,
-    /// Fields the rules can read (`None`: any).
-    fields: Option<HashSet<String>>,
+    /// Top-level record fields the rules can read (`None`: any).
+    top_level: Option<HashSet<String>>,
 }
 
 impl std::fmt::Debug for MailRules {
@@ -65,8 +65,12 @@ impl MailRules {
         let route = rules
             .detector
             .route(&[Logsource::new(Some("mozu"), Some("mail"), None)]);
-        let fields = rules.detector.referenced_fields();
-        MailRules { rules, route, fields }
+        let top_level = rules.detector.referenced_fields().map(|f| top_level_keys(&f));
+        MailRules {
+            rules,
+            route,
+            top_level,
+        }
     }
 
     /// Rules that apply to mail.
@@ -90,7 +94,7 @@ impl MailRules {
         if self.route.is_empty() {
             return;
         }
-        let Some(event) = record_event(record, self.fields.as_ref()) else {
+        let Some(event) = record_event(record, self.top_level.as_ref()) else {
             return;
         };
         for m in self.rules.detector.evaluate(&event, &self.route) {
@@ -122,11 +126,11 @@ impl MailRules {
     }
 }
 
-/// The record as a flat event; the JSON route is kept for values the
-/// direct flattener refuses (it refuses exactly what serde_json refuses
-/// as a map key, so both agree whenever both succeed).
-fn record_event(record: &MessageRecord, fields: Option<&HashSet<String>>) -> Option<FlatEvent> {
-    FlatEvent::from_serialize_fields(record, fields).ok().or_else(|| {
+/// The record as a flat event. The direct flattener refuses float map
+/// keys, which serde_json prints with its own formatter; the record has
+/// none today, and should it gain one the JSON route takes over.
+fn record_event(record: &MessageRecord, top_level: Option<&HashSet<String>>) -> Option<FlatEvent> {
+    FlatEvent::from_serialize_fields(record, top_level).ok().or_else(|| {
         serde_json::to_value(record)
             .ok()
             .map(|json| FlatEvent::from_json(&json))

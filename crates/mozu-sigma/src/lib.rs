@@ -35,6 +35,7 @@ mod view;
 pub use correlate::{CorrelationHit, Correlator, MAX_CORRELATION_STATE};
 pub use detector::{Detector, Level, Logsource, Match, Route};
 pub use event::{FlatEvent, MAX_EVENT_BYTES, MAX_FIELDS, MAX_JSON_DEPTH};
+pub use flatten::top_level_keys;
 pub use load::{
     DiagCode, Diagnostic, LoadedCorrelation, LoadedRule, MAX_RULE_DIR_DEPTH, MAX_RULE_FILE_BYTES, MAX_RULE_FILES,
     RuleOrigin, RuleSet,

@@ -223,9 +223,10 @@ impl ser::SerializeStructVariant for VariantCompound<'_, '_> {
     }
 }
 
-/// Map keys as serde_json accepts them: strings, and scalars it prints as
-/// strings. Anything else is an error, as in serde_json (the caller then
-/// takes the JSON route).
+/// Map keys as serde_json prints them: strings, and integer, boolean and
+/// character keys. Anything else is an error: serde_json refuses the rest
+/// too, except float keys, which it prints with its own float formatter
+/// (callers that need those take the JSON route on this error).
 struct MapKey;
 
 /// Scalars serde_json prints as a map key's string.

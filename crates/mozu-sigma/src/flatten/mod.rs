@@ -34,30 +34,35 @@ impl FlatEvent {
     }
 
     /// As [`FlatEvent::from_serialize`], keeping only the fields of the
-    /// top-level object named by the first component (before the first `.`)
-    /// of one of `fields`; `None` keeps every field. With the fields of
+    /// top-level object named in `top_level` (see [`top_level_keys`]);
+    /// `None` keeps every field. With the keys of
     /// [`crate::Detector::referenced_fields`], the rules see every pair they
     /// can read, and the event is cut at [`crate::MAX_FIELDS`] later, if at all.
     pub fn from_serialize_fields<T: Serialize + ?Sized>(
         value: &T,
-        fields: Option<&HashSet<String>>,
+        top_level: Option<&HashSet<String>>,
     ) -> Result<Self, SigmaError> {
-        let roots: Option<HashSet<&str>> = fields.map(|f| {
-            f.iter()
-                .map(|k| k.split_once('.').map_or(k.as_str(), |(root, _)| root))
-                .collect()
-        });
         let mut event = FlatEvent::with_capacity(64, 4096);
         let mut flattener = Flattener {
             event: &mut event,
             path: String::new(),
             depth: 0,
             scratch: String::new(),
-            roots: roots.as_ref(),
+            roots: top_level,
         };
         value.serialize(&mut flattener)?;
         Ok(event)
     }
+}
+
+/// The top-level keys dotted field names live under (`from.domain` →
+/// `from`): what [`FlatEvent::from_serialize_fields`] is to keep so that
+/// every one of `fields` is in the event. Computed once per rule set.
+pub fn top_level_keys<'f>(fields: impl IntoIterator<Item = &'f String>) -> HashSet<String> {
+    fields
+        .into_iter()
+        .map(|k| k.split_once('.').map_or(k.as_str(), |(root, _)| root).to_owned())
+        .collect()
 }
 
 /// Serializer state: the key path of the value being written and its depth.
@@ -67,7 +72,7 @@ struct Flattener<'e> {
     depth: usize,
     scratch: String,
     /// Top-level keys kept (all when `None`).
-    roots: Option<&'e HashSet<&'e str>>,
+    roots: Option<&'e HashSet<String>>,
 }
 
 impl<'e> Flattener<'e> {
@@ -101,13 +106,20 @@ impl<'e> Flattener<'e> {
         }
     }
 
-    /// Serializes `value` under the child key `key`.
-    fn child<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), SigmaError> {
+    /// Appends `.key` (or `key` at the top) to the path; returns the length
+    /// to truncate it back to.
+    fn push_key(&mut self, key: &str) -> usize {
         let restore = self.path.len();
         if !self.path.is_empty() {
             self.path.push('.');
         }
         self.path.push_str(key);
+        restore
+    }
+
+    /// Serializes `value` under the child key `key`.
+    fn child<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), SigmaError> {
+        let restore = self.push_key(key);
         let result = value.serialize(&mut *self);
         self.path.truncate(restore);
         result
@@ -161,18 +173,15 @@ impl Compound<'_, '_> {
 struct VariantCompound<'f, 'e> {
     inner: Compound<'f, 'e>,
     outer_live: bool,
+    /// Path length before the variant's key (used when `outer_live`).
     restore: usize,
 }
 
 impl<'f, 'e> VariantCompound<'f, 'e> {
     fn open(flattener: &'f mut Flattener<'e>, variant: &str) -> Self {
         let outer_live = flattener.enter();
-        let restore = flattener.path.len();
         if outer_live {
-            if !flattener.path.is_empty() {
-                flattener.path.push('.');
-            }
-            flattener.path.push_str(variant);
+            let restore = flattener.push_key(variant);
             VariantCompound {
                 inner: flattener.compound(),
                 outer_live,
@@ -186,7 +195,7 @@ impl<'f, 'e> VariantCompound<'f, 'e> {
                     pending_key: None,
                 },
                 outer_live,
-                restore,
+                restore: 0,
             }
         }
     }
