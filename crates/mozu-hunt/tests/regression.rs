@@ -1,6 +1,7 @@
 //! SigmaHQ regression data: each EVTX case must fire the rule its info.yml names.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use mozu_hunt::detect_event;
 use mozu_logs::Limits;
@@ -8,6 +9,28 @@ use mozu_logs::Limits;
 const SIGMA: &str = "../../../shared/sigma";
 /// Required by the issue: at least 195 of the 202 EVTX cases.
 const MIN_FIRING: usize = 195;
+
+/// The built-in pack plus all three SigmaHQ rule folders, loaded once for
+/// both tests of this file.
+fn sigmahq_rules() -> &'static mozu_sigma::Rules {
+    static RULES: OnceLock<mozu_sigma::Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(SIGMA);
+        let dirs: Vec<PathBuf> = ["rules", "rules-emerging-threats", "rules-threat-hunting"]
+            .iter()
+            .map(|d| root.join(d))
+            .collect();
+        let started = std::time::Instant::now();
+        let rules = mozu_hunt::load_rules(true, &dirs);
+        eprintln!(
+            "rules: {} compiled, {} failures, loaded in {:?}",
+            rules.detector.rule_count(),
+            rules.failure_count(),
+            started.elapsed()
+        );
+        rules
+    })
+}
 
 fn info_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -55,18 +78,7 @@ fn case_of(info: &Path) -> Option<(String, PathBuf)> {
 #[test]
 fn sigmahq_regression_evtx_cases_fire_their_rule() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(SIGMA);
-    let dirs: Vec<PathBuf> = ["rules", "rules-emerging-threats", "rules-threat-hunting"]
-        .iter()
-        .map(|d| root.join(d))
-        .collect();
-    let started = std::time::Instant::now();
-    let rules = mozu_hunt::load_rules(true, &dirs);
-    eprintln!(
-        "rules: {} compiled, {} failures, loaded in {:?}",
-        rules.detector.rule_count(),
-        rules.failure_count(),
-        started.elapsed()
-    );
+    let rules = sigmahq_rules();
     let mut cases = 0;
     let mut fired = 0;
     let mut misses = Vec::new();
@@ -111,11 +123,7 @@ fn sigmahq_regression_evtx_cases_fire_their_rule() {
 fn fast_path_agrees_with_full_rsigma_evaluation() {
     use mozu_hunt::routing::{add_aliases, logsources, route_key, service_of};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(SIGMA);
-    let dirs: Vec<PathBuf> = ["rules", "rules-emerging-threats", "rules-threat-hunting"]
-        .iter()
-        .map(|d| root.join(d))
-        .collect();
-    let rules = mozu_hunt::load_rules(true, &dirs);
+    let rules = sigmahq_rules();
     let (mut events, mut matches, mut differences) = (0usize, 0usize, Vec::new());
     for info in info_files(&root.join("regression_data")) {
         let Some((_, evtx)) = case_of(&info) else { continue };

@@ -213,47 +213,32 @@ fn matcher(m: &CompiledMatcher, view: &EventView<'_>, at: &[usize], depth: usize
         return Tri::Unknown;
     }
     let strs = |pred: &dyn Fn(&str, &str) -> bool| Tri::of(at.iter().any(|&i| pred(view.value(i), view.lowered(i))));
+    // The lowered value for case-insensitive matchers, whose needles rsigma stores lowered.
+    let text =
+        |case_insensitive: bool, test: &dyn Fn(&str) -> bool| strs(&|s, l| test(if case_insensitive { l } else { s }));
     match m {
         CompiledMatcher::Exact {
             value,
             case_insensitive,
-        } => strs(&|s, l| if *case_insensitive { l == value } else { s == value }),
+        } => text(*case_insensitive, &|h| h == value),
         CompiledMatcher::Contains {
             value,
             case_insensitive,
-        } => strs(&|s, l| {
-            if *case_insensitive {
-                l.contains(value.as_str())
-            } else {
-                s.contains(value.as_str())
-            }
-        }),
+        } => text(*case_insensitive, &|h| h.contains(value.as_str())),
         CompiledMatcher::StartsWith {
             value,
             case_insensitive,
-        } => strs(&|s, l| {
-            if *case_insensitive {
-                l.starts_with(value.as_str())
-            } else {
-                s.starts_with(value.as_str())
-            }
-        }),
+        } => text(*case_insensitive, &|h| h.starts_with(value.as_str())),
         CompiledMatcher::EndsWith {
             value,
             case_insensitive,
-        } => strs(&|s, l| {
-            if *case_insensitive {
-                l.ends_with(value.as_str())
-            } else {
-                s.ends_with(value.as_str())
-            }
-        }),
+        } => text(*case_insensitive, &|h| h.ends_with(value.as_str())),
         CompiledMatcher::Regex(re) => strs(&|s, _| re.is_match(s)),
         CompiledMatcher::AhoCorasickSet {
             automaton,
             case_insensitive,
             ..
-        } => strs(&|s, l| automaton.is_match(if *case_insensitive { l } else { s })),
+        } => text(*case_insensitive, &|h| automaton.is_match(h)),
         CompiledMatcher::RegexSetMatch { set, mode } => strs(&|s, _| match mode {
             GroupMode::Any => set.is_match(s),
             GroupMode::All => set.matches(s).iter().count() == set.len(),
