@@ -4,6 +4,10 @@
 //! events per CPU-second (EVTX decode + flatten + route + evaluate, one
 //! thread, files already in memory) and peak memory. Targets: ≥ 20,000
 //! events per CPU-second, rules loaded in < 2 s, < 300 MiB.
+//!
+//! `--passes N` runs exactly N passes and skips the split; on a busy machine
+//! `perf stat -e instructions:u` over two such runs (N and 10·N) gives
+//! instructions per event, which other load does not disturb.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -48,7 +52,13 @@ fn main() {
         );
         std::process::exit(2);
     }
-    let measuring = std::env::args().any(|a| a == "--bench");
+    let args: Vec<String> = std::env::args().collect();
+    let measuring = args.iter().any(|a| a == "--bench");
+    let fixed_passes: Option<u32> = args
+        .iter()
+        .position(|a| a == "--passes")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok());
     // Under `cargo test` one quick pass with the built-in pack proves the bench runs.
     let rule_dirs: Vec<PathBuf> = if measuring {
         vec![
@@ -85,7 +95,11 @@ fn main() {
     let per_pass = events;
     let (cpu1, t1) = (cpu_seconds(), Instant::now());
     let mut passes = 0u32;
-    while passes == 0 || (measuring && t1.elapsed() < Duration::from_secs(5)) {
+    let more = |passes: u32| match fixed_passes {
+        Some(n) => passes < n,
+        None => passes == 0 || (measuring && t1.elapsed() < Duration::from_secs(5)),
+    };
+    while more(passes) {
         run(&mut events, &mut hits);
         passes += 1;
     }
@@ -96,6 +110,11 @@ fn main() {
         .map(|(a, b)| a - b)
         .filter(|&c| c > 0.0)
         .unwrap_or(wall);
+    if fixed_passes.is_some() {
+        let timed = per_pass * u64::from(passes);
+        println!("hunt: {passes} passes, {timed} events, {hits} matches (with the warm-up pass)");
+        return;
+    }
     // Split the cost: decoding + flattening alone, then routing + evaluation alone.
     let mut decoded = Vec::new();
     let (cpu2, t2) = (cpu_seconds(), Instant::now());

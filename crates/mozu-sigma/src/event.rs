@@ -145,6 +145,11 @@ impl FlatEvent {
         self.spans.len()
     }
 
+    /// Bytes of all values together.
+    pub(crate) fn value_bytes(&self) -> usize {
+        self.spans.iter().map(|s| (s.value.1 - s.value.0) as usize).sum()
+    }
+
     /// Whether the event has no pairs.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()

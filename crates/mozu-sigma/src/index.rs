@@ -14,7 +14,7 @@ use rsigma_eval::CompiledRule;
 
 use crate::event::fnv1a;
 use crate::prefilter::{Atom, Clause, analyse, best_clause};
-use crate::view::EventView;
+use crate::view::{EventView, JOIN_SEPARATOR};
 
 type AtomId = u32;
 
@@ -55,6 +55,8 @@ pub(crate) struct CandidateIndex {
     fields: ByHash<Vec<FieldAtoms>>,
     keywords: Vec<(String, AtomId)>,
     keyword_automaton: Option<AhoCorasick>,
+    /// Keywords holding the separator of the joined values: taken as holding.
+    unsearchable_keywords: Vec<AtomId>,
     /// Per rule: its clauses as atom ids; all must hold.
     clauses: Vec<Vec<Vec<AtomId>>>,
     /// Atom → rules whose trigger clause contains it.
@@ -80,6 +82,7 @@ impl CandidateIndex {
             fields: ByHash::default(),
             keywords: Vec::new(),
             keyword_automaton: None,
+            unsearchable_keywords: Vec::new(),
             clauses: Vec::with_capacity(rules.len()),
             triggers: Vec::new(),
             always: Vec::new(),
@@ -142,6 +145,7 @@ impl CandidateIndex {
             }
             Atom::Equals(f, v) => self.field_mut(f).equals.entry(v.clone()).or_default().push(id),
             Atom::Number(f, bits) => self.field_mut(f).numbers.entry(*bits).or_default().push(id),
+            Atom::Keyword(n) if n.contains(JOIN_SEPARATOR) => self.unsearchable_keywords.push(id),
             Atom::Keyword(n) => self.keywords.push((n.clone(), id)),
         }
         ids.insert(atom.clone(), id);
@@ -151,6 +155,16 @@ impl CandidateIndex {
     /// Rule numbers worth evaluating for the event, ascending.
     pub(crate) fn candidates(&self, view: &EventView<'_>) -> Vec<u32> {
         let mut hits: Vec<AtomId> = Vec::new();
+        // Keywords are searched once over all values joined (see the view);
+        // first, so that the field look-ups below slice the same buffer.
+        if let Some(ac) = &self.keyword_automaton {
+            for m in ac.find_overlapping_iter(view.joined_lowered()) {
+                if let Some((_, id)) = self.keywords.get(m.pattern().as_usize()) {
+                    hits.push(*id);
+                }
+            }
+        }
+        hits.extend_from_slice(&self.unsearchable_keywords);
         for (i, hash, key, _) in view.event.spans() {
             let field = self.fields.get(&hash).and_then(|l| l.iter().find(|f| f.name == key));
             if let Some(f) = field {
@@ -172,13 +186,6 @@ impl CandidateIndex {
                         if let Some((_, id)) = f.needles.get(m.pattern().as_usize()) {
                             hits.push(*id);
                         }
-                    }
-                }
-            }
-            if let Some(ac) = &self.keyword_automaton {
-                for m in ac.find_overlapping_iter(view.lowered(i)) {
-                    if let Some((_, id)) = self.keywords.get(m.pattern().as_usize()) {
-                        hits.push(*id);
                     }
                 }
             }

@@ -18,7 +18,7 @@ const MAX_DISTRIBUTED_CLAUSES: usize = 8;
 /// more than the rules they would rule out, so they count as field presence.
 const MIN_NEEDLE_LEN: usize = 3;
 /// Most atoms one clause keeps; a wider OR is as good as no filter.
-const MAX_CLAUSE_ATOMS: usize = 512;
+const MAX_CLAUSE_ATOMS: usize = 4096;
 
 /// A condition on one event that a rule's match requires (inside a clause: one of several).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -123,7 +123,6 @@ impl Builder {
                 .find(|(k, v)| &**k == n && !v.is_empty())
                 .map(|(_, v)| v.as_str())
         };
-        let text = e.text.concat();
         match &*e.name {
             "Provider" => {
                 if let Some(v) = attr("Name") {
@@ -149,7 +148,10 @@ impl Builder {
                     self.event.push("Security_UserID", v);
                 }
             }
-            name if !e.text.is_empty() && !e.children => self.event.push(name, &text),
+            name if !e.text.is_empty() && !e.children => match e.text.as_slice() {
+                [one] => self.event.push(name, one),
+                many => self.event.push(name, &many.concat()),
+            },
             _ => {}
         }
     }

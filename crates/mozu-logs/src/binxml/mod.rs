@@ -19,6 +19,7 @@ mod flat;
 mod value;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use mozu_sigma::FlatEvent;
@@ -111,10 +112,32 @@ struct Frame {
     template: bool,
 }
 
+/// Hasher for name offsets: SipHash was a tenth of the name cache's cost.
+/// Offsets lie inside one 64 KiB chunk, so a hostile chunk can put at most a
+/// few thousand names in one table; the multiply-fold spreads all bits of the
+/// offset into both the bucket and the tag bits.
+#[derive(Default)]
+struct OffsetHasher(u64);
+
+impl Hasher for OffsetHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^ (h >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0 << 8 | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n);
+    }
+}
+
 struct Chunk<'c> {
     data: &'c [u8],
     /// Names decoded so far, by chunk offset.
-    names: HashMap<u32, Rc<str>>,
+    names: HashMap<u32, Rc<str>, BuildHasherDefault<OffsetHasher>>,
     /// Value bytes rendered for the current record.
     rendered: usize,
 }
@@ -123,7 +146,7 @@ impl<'c> Chunk<'c> {
     fn new(data: &'c [u8]) -> Self {
         Self {
             data,
-            names: HashMap::with_capacity(64),
+            names: HashMap::with_capacity_and_hasher(64, BuildHasherDefault::default()),
             rendered: 0,
         }
     }

@@ -44,19 +44,20 @@ pub(super) fn utf16(bytes: &[u8]) -> String {
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
         .take_while(|&u| u != 0);
-    // Event data is mostly ASCII: one pass, one allocation.
-    let mut out = String::with_capacity(bytes.len() / 2);
+    // Event data is mostly ASCII: bytes first (no per-char UTF-8 encoding),
+    // the general decoder only when a unit is not ASCII.
+    let mut ascii = Vec::with_capacity(bytes.len() / 2);
     for u in units.clone() {
         match u8::try_from(u) {
-            Ok(b) if b.is_ascii() => out.push(char::from(b)),
+            Ok(b) if b.is_ascii() => ascii.push(b),
             _ => {
-                out.clear();
-                out.extend(char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)));
-                return out;
+                return char::decode_utf16(units)
+                    .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+                    .collect();
             }
         }
     }
-    out
+    String::from_utf8(ascii).unwrap_or_default()
 }
 
 fn le<const N: usize>(bytes: &[u8]) -> Result<[u8; N], Unsupported> {
