@@ -118,7 +118,8 @@ fn sigmahq_regression_evtx_cases_fire_their_rule() {
 }
 
 /// mozu's candidate index and pre-evaluator must select exactly the matches
-/// rsigma finds when it evaluates every routed rule, on every regression event.
+/// rsigma finds when it evaluates every routed rule, on every regression event,
+/// and build each match exactly as rsigma does (selections, fields, header).
 #[test]
 fn fast_path_agrees_with_full_rsigma_evaluation() {
     use mozu_hunt::routing::{add_aliases, logsources, route_key, service_of};
@@ -132,7 +133,16 @@ fn fast_path_agrees_with_full_rsigma_evaluation() {
             add_aliases(&service_of(&key.1), key.2, &mut ev.fields);
             let route = rules.detector.route(&logsources(key.0, &key.1, key.2));
             let ids = |ms: Vec<mozu_sigma::Match>| {
-                let mut v: Vec<String> = ms.into_iter().map(|m| m.rule_id).collect();
+                let mut v: Vec<String> = ms
+                    .into_iter()
+                    .map(|m| {
+                        format!(
+                            "{} {}",
+                            m.rule_id,
+                            serde_json::to_string(m.result()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
                 v.sort();
                 v
             };

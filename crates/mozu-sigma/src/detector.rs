@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use rsigma_eval::{CompiledRule, EvaluationResult, compile_rule, evaluate_rule};
 use rsigma_parser::LogSource;
 
+use crate::detail::proven_match;
 use crate::event::FlatEvent;
 use crate::fast::{FastRule, Tri};
 use crate::index::CandidateIndex;
@@ -125,6 +126,11 @@ pub struct Match {
 }
 
 impl Match {
+    /// The rsigma result this match was built from.
+    pub fn result(&self) -> &EvaluationResult {
+        &self.raw
+    }
+
     fn from_result(raw: EvaluationResult) -> Self {
         let matched_fields = raw
             .as_detection()
@@ -265,10 +271,14 @@ impl Detector {
         for bucket in route.0.iter().filter_map(|&i| self.buckets.get(i)) {
             for r in bucket.index.candidates(&view) {
                 let r = r as usize;
-                if bucket.fast.get(r).is_some_and(|f| f.eval(&view) == Tri::False) {
-                    continue;
-                }
-                if let Some(m) = bucket.rules.get(r).and_then(|rule| evaluate_rule(rule, event)) {
+                let verdict = bucket.fast.get(r).map_or(Tri::Unknown, |f| f.eval(&view));
+                let Some(rule) = bucket.rules.get(r) else { continue };
+                let result = match verdict {
+                    Tri::False => None,
+                    Tri::True => proven_match(rule, event, &view),
+                    Tri::Unknown => evaluate_rule(rule, event),
+                };
+                if let Some(m) = result {
                     out.push(Match::from_result(m));
                 }
             }

@@ -155,6 +155,16 @@ fn resolve(c: &ConditionExpr, names: &[&String], depth: usize) -> Cond {
     }
 }
 
+/// Whether detection `d` holds on the event (rsigma's `eval_detection`).
+pub(crate) fn detection_holds(d: &CompiledDetection, view: &EventView<'_>) -> Tri {
+    detection(d, view, 0)
+}
+
+/// rsigma's `matcher.matches(value)` on a field present at pairs `at`.
+pub(crate) fn field_holds(m: &CompiledMatcher, view: &EventView<'_>, at: &[usize]) -> Tri {
+    matcher(m, view, at, 0)
+}
+
 fn detection(d: &CompiledDetection, view: &EventView<'_>, depth: usize) -> Tri {
     if depth > 64 {
         return Tri::Unknown;

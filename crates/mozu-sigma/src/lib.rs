@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod correlate;
+mod detail;
 mod detector;
 mod event;
 mod fast;

@@ -197,7 +197,16 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
     let mut matched = 0;
     for (i, ev) in events.iter().enumerate() {
         let ids = |ms: Vec<mozu_sigma::Match>| {
-            let mut v: Vec<String> = ms.into_iter().map(|m| m.rule_id).collect();
+            let mut v: Vec<String> = ms
+                .into_iter()
+                .map(|m| {
+                    format!(
+                        "{} {}",
+                        m.rule_id,
+                        serde_json::to_string(m.result()).unwrap_or_default()
+                    )
+                })
+                .collect();
             v.sort();
             v
         };
