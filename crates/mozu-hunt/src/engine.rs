@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use mozu_logs::{FileReport, Limits, LogEvent, LogKind};
+use mozu_logs::{DecodeCache, FileReport, Limits, LogEvent, LogKind};
 use mozu_sigma::{Correlator, Detector, FlatEvent, Level, Match, Route, Rules};
 use rayon::prelude::*;
 
@@ -144,11 +144,14 @@ impl Hunter {
             .par_iter()
             .enumerate()
             // One route cache per worker: most inputs hold few kinds of events.
-            .map_init(RouteCache::default, |cache, (i, path)| {
-                let out = self.hunt_file(cache, i, path);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                out
-            })
+            .map_init(
+                || (RouteCache::default(), DecodeCache::default()),
+                |(routes, decoding), (i, path)| {
+                    let out = self.hunt_file(routes, decoding, i, path);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    out
+                },
+            )
             .collect();
         let mut report = HuntReport::default();
         let mut matched = Vec::new();
@@ -172,11 +175,17 @@ impl Hunter {
         self.timeline(matched, &["<events>".to_owned()])
     }
 
-    fn hunt_file(&self, cache: &mut RouteCache, index: usize, path: &Path) -> (FileOutcome, Vec<Matched>, u64) {
+    fn hunt_file(
+        &self,
+        cache: &mut RouteCache,
+        decoding: &mut DecodeCache,
+        index: usize,
+        path: &Path,
+    ) -> (FileOutcome, Vec<Matched>, u64) {
         let mut matched = Vec::new();
         let mut events = 0;
         let detector = &self.rules.detector;
-        let result = mozu_logs::read_file(path, &self.limits, &mut |ev: LogEvent| {
+        let result = mozu_logs::read_file_cached(path, &self.limits, decoding, &mut |ev: LogEvent| {
             events += 1;
             if let Some(m) = detect_one(detector, cache, ev, index) {
                 matched.push(m);

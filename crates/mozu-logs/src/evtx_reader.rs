@@ -11,7 +11,7 @@ use std::time::Instant;
 use evtx::{EvtxChunkData, EvtxParser, ParserSettings};
 
 use crate::binxml::{self, Decoded};
-use crate::input::{FileReport, Limits};
+use crate::input::{DecodeCache, FileReport, Limits};
 use crate::windows::flatten_evtx_json;
 use crate::{LogError, LogEvent, LogFormat, LogKind};
 
@@ -20,6 +20,7 @@ pub(crate) fn read_evtx(
     name: &str,
     bytes: &[u8],
     limits: &Limits,
+    cache: &mut DecodeCache,
     sink: &mut dyn FnMut(LogEvent),
 ) -> Result<FileReport, LogError> {
     let Ok(chunks) = binxml::chunks(bytes) else {
@@ -39,7 +40,7 @@ pub(crate) fn read_evtx(
             seen <= limits.max_events && started.elapsed() <= limits.deadline
         };
         decoded.clear();
-        let complete = match binxml::decode_chunk(chunk, &mut keep_going, &mut decoded) {
+        let complete = match binxml::decode_chunk(chunk, &mut cache.names, &mut keep_going, &mut decoded) {
             Ok(complete) => complete,
             Err(_) => {
                 decoded.clear();

@@ -126,8 +126,25 @@ pub fn detect(head: &[u8]) -> Option<LogFormat> {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// Decoding state one thread reuses from file to file (EVTX names decoded
+/// once); [`read_file`] and the other readers without it start afresh.
+#[derive(Default)]
+pub struct DecodeCache {
+    pub(crate) names: crate::binxml::NameInterner,
+}
+
 /// Reads one file, calling `sink` for every event.
 pub fn read_file(path: &Path, limits: &Limits, sink: &mut dyn FnMut(LogEvent)) -> Result<FileReport, LogError> {
+    read_file_cached(path, limits, &mut DecodeCache::default(), sink)
+}
+
+/// [`read_file`] reusing `cache` from earlier files.
+pub fn read_file_cached(
+    path: &Path,
+    limits: &Limits,
+    cache: &mut DecodeCache,
+    sink: &mut dyn FnMut(LogEvent),
+) -> Result<FileReport, LogError> {
     let name = path.display().to_string();
     let io = |source| LogError::Io {
         path: name.clone(),
@@ -147,7 +164,7 @@ pub fn read_file(path: &Path, limits: &Limits, sink: &mut dyn FnMut(LogEvent)) -
             });
         }
         let bytes = std::fs::read(path).map_err(io)?;
-        return read_bytes(&name, bytes, limits, sink);
+        return read_bytes_cached(&name, bytes, limits, cache, sink);
     }
     let reader = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
     read_stream(&name, reader, limits, false, sink)
@@ -173,6 +190,16 @@ pub fn read_bytes(
     limits: &Limits,
     sink: &mut dyn FnMut(LogEvent),
 ) -> Result<FileReport, LogError> {
+    read_bytes_cached(name, bytes, limits, &mut DecodeCache::default(), sink)
+}
+
+fn read_bytes_cached(
+    name: &str,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    cache: &mut DecodeCache,
+    sink: &mut dyn FnMut(LogEvent),
+) -> Result<FileReport, LogError> {
     if bytes.starts_with(&GZIP_MAGIC) {
         // One level only: a gzip inside a gzip is not a log mozu reads.
         let decoder = flate2::read::MultiGzDecoder::new(Cursor::new(bytes));
@@ -193,7 +220,7 @@ pub fn read_bytes(
             return Err(LogError::UnknownFormat { path: name.to_owned() });
         }
         let mut report = if out.starts_with(b"ElfFile\0") {
-            crate::evtx_reader::read_evtx(name, &out, limits, sink)?
+            crate::evtx_reader::read_evtx(name, &out, limits, cache, sink)?
         } else {
             read_stream(name, Cursor::new(out), limits, true, sink)?
         };
@@ -201,7 +228,7 @@ pub fn read_bytes(
         return Ok(report);
     }
     if bytes.starts_with(b"ElfFile\0") {
-        return crate::evtx_reader::read_evtx(name, &bytes, limits, sink);
+        return crate::evtx_reader::read_evtx(name, &bytes, limits, cache, sink);
     }
     read_stream(name, Cursor::new(bytes), limits, false, sink)
 }
@@ -214,10 +241,21 @@ pub fn read_slice(
     limits: &Limits,
     sink: &mut dyn FnMut(LogEvent),
 ) -> Result<FileReport, LogError> {
+    read_slice_cached(name, bytes, limits, &mut DecodeCache::default(), sink)
+}
+
+/// [`read_slice`] reusing `cache` from earlier inputs.
+pub fn read_slice_cached(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    cache: &mut DecodeCache,
+    sink: &mut dyn FnMut(LogEvent),
+) -> Result<FileReport, LogError> {
     if bytes.starts_with(b"ElfFile\0") {
-        return crate::evtx_reader::read_evtx(name, bytes, limits, sink);
+        return crate::evtx_reader::read_evtx(name, bytes, limits, cache, sink);
     }
-    read_bytes(name, bytes.to_vec(), limits, sink)
+    read_bytes_cached(name, bytes.to_vec(), limits, cache, sink)
 }
 
 fn read_stream<R: BufRead>(

@@ -15,7 +15,10 @@ pub mod proxy;
 pub mod time;
 pub mod windows;
 
-pub use input::{FileReport, Limits, collect_inputs, detect, read_bytes, read_file, read_slice};
+pub use input::{
+    DecodeCache, FileReport, Limits, collect_inputs, detect, read_bytes, read_file, read_file_cached, read_slice,
+    read_slice_cached,
+};
 pub use mozu_sigma::FlatEvent;
 
 /// Input formats recognised by content.

@@ -64,12 +64,19 @@ pub(crate) struct CandidateIndex {
     always: Vec<u32>,
 }
 
-fn automaton(needles: &[(String, AtomId)]) -> Option<AhoCorasick> {
+/// An overlapping-search automaton over `needles`. `prefilter` lets it skip
+/// ahead to bytes its needles hold: that pays over the long joined text of the
+/// keyword search, not over field values. Over the regression events the
+/// field automata cost 5 % of an event's instructions more with it (246k →
+/// 232k Ir per event without): bytes rare in general text are common in
+/// Windows paths and command lines, and each stop restarts the search.
+fn automaton(needles: &[(String, AtomId)], prefilter: bool) -> Option<AhoCorasick> {
     if needles.is_empty() {
         return None;
     }
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
+        .prefilter(prefilter)
         .build(needles.iter().map(|(n, _)| n.as_str()))
         .ok()
 }
@@ -108,9 +115,9 @@ impl CandidateIndex {
             index.clauses.push(as_ids);
         }
         for f in index.fields.values_mut().flatten() {
-            f.automaton = automaton(&f.needles);
+            f.automaton = automaton(&f.needles, false);
         }
-        index.keyword_automaton = automaton(&index.keywords);
+        index.keyword_automaton = automaton(&index.keywords, true);
         index
     }
 

@@ -45,6 +45,33 @@ pub const MAX_SUBSTITUTIONS: usize = 4096;
 const RECORDS_START: usize = 0x200;
 const RECORD_HEADER: usize = 24;
 
+/// Most names kept by a [`NameInterner`]; past it names are decoded per chunk.
+pub const MAX_INTERNED_NAMES: usize = 4096;
+/// Longest name (UTF-16 bytes) a [`NameInterner`] keeps.
+pub const MAX_INTERNED_NAME_BYTES: usize = 256;
+
+/// Element and attribute names decoded so far, by their UTF-16 bytes, kept
+/// across chunks and files. A chunk names each element once; small files
+/// (one chunk, one or two records, as exported per incident or in the
+/// SigmaHQ regression set) therefore decoded every name of every record.
+#[derive(Default)]
+pub struct NameInterner {
+    names: HashMap<Box<[u8]>, Rc<str>>,
+}
+
+impl NameInterner {
+    fn get_or_decode(&mut self, utf16: &[u8]) -> Rc<str> {
+        if let Some(name) = self.names.get(utf16) {
+            return name.clone();
+        }
+        let name: Rc<str> = value::utf16(utf16).into();
+        if self.names.len() < MAX_INTERNED_NAMES && utf16.len() <= MAX_INTERNED_NAME_BYTES {
+            self.names.insert(utf16.into(), name.clone());
+        }
+        name
+    }
+}
+
 /// Why the direct reader gave the file back to the evtx crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsupported(pub &'static str);
@@ -81,10 +108,11 @@ pub(crate) fn chunks(bytes: &[u8]) -> Result<Vec<&[u8]>, Unsupported> {
 /// On `Err`, `out` may hold part of the chunk: the caller discards it.
 pub(crate) fn decode_chunk(
     chunk: &[u8],
+    interner: &mut NameInterner,
     keep_going: &mut dyn FnMut() -> bool,
     out: &mut Vec<Decoded>,
 ) -> Result<bool, Unsupported> {
-    Chunk::new(chunk).records(keep_going, out)
+    Chunk::new(chunk, interner).records(keep_going, out)
 }
 
 fn u16_at(b: &[u8], at: usize) -> Result<u16, Unsupported> {
@@ -136,6 +164,7 @@ impl Hasher for OffsetHasher {
 
 struct Chunk<'c> {
     data: &'c [u8],
+    interner: &'c mut NameInterner,
     /// Names decoded so far, by chunk offset.
     names: HashMap<u32, Rc<str>, BuildHasherDefault<OffsetHasher>>,
     /// Value bytes rendered for the current record.
@@ -143,9 +172,10 @@ struct Chunk<'c> {
 }
 
 impl<'c> Chunk<'c> {
-    fn new(data: &'c [u8]) -> Self {
+    fn new(data: &'c [u8], interner: &'c mut NameInterner) -> Self {
         Self {
             data,
+            interner,
             names: HashMap::with_capacity_and_hasher(64, BuildHasherDefault::default()),
             rendered: 0,
         }
@@ -200,7 +230,7 @@ impl<'c> Chunk<'c> {
         let at = offset as usize;
         let count = usize::from(u16_at(self.data, at + 6)?);
         let bytes = self.data.get(at + 8..at + 8 + 2 * count).ok_or(Unsupported("name"))?;
-        let name: Rc<str> = value::utf16(bytes).into();
+        let name = self.interner.get_or_decode(bytes);
         self.names.insert(offset, name.clone());
         Ok(name)
     }

@@ -24,7 +24,7 @@ fn sorted_pairs(ev: &FlatEvent) -> Vec<(String, String)> {
 fn direct(bytes: &[u8]) -> Result<Vec<Decoded>, Unsupported> {
     let mut out = Vec::new();
     for chunk in chunks(bytes)? {
-        decode_chunk(chunk, &mut || true, &mut out)?;
+        decode_chunk(chunk, &mut NameInterner::default(), &mut || true, &mut out)?;
     }
     Ok(out)
 }
@@ -177,7 +177,7 @@ fn repeated_large_value_hits_the_render_budget() {
     chunk[rec + size - 4..rec + size].copy_from_slice(&(size as u32).to_le_bytes());
     chunk[0x30..0x34].copy_from_slice(&((rec + size) as u32).to_le_bytes());
     let mut out = Vec::new();
-    let result = decode_chunk(&chunk, &mut || true, &mut out);
+    let result = decode_chunk(&chunk, &mut NameInterner::default(), &mut || true, &mut out);
     assert_eq!(result.err(), Some(Unsupported("rendered size")));
     // The evtx crate then gets the chunk, under its own render budget.
     let mut file = vec![0u8; FILE_HEADER_SIZE];
