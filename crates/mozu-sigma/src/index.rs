@@ -50,6 +50,14 @@ struct FieldAtoms {
     automaton: Option<AhoCorasick>,
 }
 
+/// Whether two sorted atom lists share an atom: the shorter list is walked
+/// and looked up in the longer (a clause from a long `|contains` list holds
+/// hundreds of atoms, an event's hits about ten).
+fn intersects(a: &[AtomId], b: &[AtomId]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.iter().any(|x| long.binary_search(x).is_ok())
+}
+
 /// Candidate rules of one bucket for an event.
 pub(crate) struct CandidateIndex {
     fields: ByHash<Vec<FieldAtoms>>,
@@ -104,7 +112,11 @@ impl CandidateIndex {
             let trigger: Clause = best_clause(&clauses).cloned().unwrap_or_default();
             let as_ids = clauses
                 .iter()
-                .map(|c| c.iter().map(|a| index.atom_id(&mut ids, a)).collect())
+                .map(|c| {
+                    let mut ids: Vec<AtomId> = c.iter().map(|a| index.atom_id(&mut ids, a)).collect();
+                    ids.sort_unstable();
+                    ids
+                })
                 .collect();
             for atom in &trigger {
                 let id = index.atom_id(&mut ids, atom) as usize;
@@ -208,11 +220,9 @@ impl CandidateIndex {
         out.sort_unstable();
         out.dedup();
         out.retain(|&r| {
-            self.clauses.get(r as usize).is_some_and(|clauses| {
-                clauses
-                    .iter()
-                    .all(|clause| clause.iter().any(|a| hits.binary_search(a).is_ok()))
-            })
+            self.clauses
+                .get(r as usize)
+                .is_some_and(|clauses| clauses.iter().all(|clause| intersects(clause, &hits)))
         });
         out
     }
