@@ -26,6 +26,9 @@ struct Elem {
 /// Builds one event from open/attribute/text/close calls.
 pub(super) struct Builder {
     stack: Vec<Elem>,
+    /// Closed elements kept for their allocations: a record opens ~35
+    /// elements but nests only a few deep.
+    spare: Vec<Elem>,
     /// Index into the current element's attributes receiving values.
     attr: Option<usize>,
     /// Depth of left-out elements being skipped (dependency on a NULL value).
@@ -38,6 +41,7 @@ impl Builder {
     pub(super) fn new() -> Self {
         Self {
             stack: Vec::with_capacity(8),
+            spare: Vec::new(),
             attr: None,
             skipping: 0,
             event: FlatEvent::with_capacity(40, 2048),
@@ -57,14 +61,21 @@ impl Builder {
         if let Some(parent) = self.stack.last_mut() {
             parent.children = true;
         }
-        self.stack.push(Elem {
-            name,
-            attrs: Vec::new(),
-            text: Vec::new(),
-            children: false,
-            named_data: false,
-            positional: Vec::new(),
-        });
+        let elem = match self.spare.pop() {
+            Some(mut e) => {
+                e.name = name;
+                e
+            }
+            None => Elem {
+                name,
+                attrs: Vec::new(),
+                text: Vec::new(),
+                children: false,
+                named_data: false,
+                positional: Vec::new(),
+            },
+        };
+        self.stack.push(elem);
         Ok(())
     }
 
@@ -101,7 +112,7 @@ impl Builder {
             self.skipping -= 1;
             return;
         }
-        let Some(e) = self.stack.pop() else { return };
+        let Some(mut e) = self.stack.pop() else { return };
         let place = match self.stack.as_slice() {
             [_, sys] if &*sys.name == "System" => Place::System,
             [_] if is_container(&e.name) => Place::Container,
@@ -110,10 +121,16 @@ impl Builder {
         };
         match place {
             Place::System => self.system(&e),
-            Place::Container => self.container(e),
-            Place::Data => self.data(e),
+            Place::Container => self.container(&e),
+            Place::Data => self.data(&mut e),
             Place::Other => {}
         }
+        e.attrs.clear();
+        e.text.clear();
+        e.positional.clear();
+        e.children = false;
+        e.named_data = false;
+        self.spare.push(e);
     }
 
     fn system(&mut self, e: &Elem) {
@@ -157,7 +174,7 @@ impl Builder {
     }
 
     /// `EventData`/`UserData` closing: positional `Data` values, or the container's own text.
-    fn container(&mut self, e: Elem) {
+    fn container(&mut self, e: &Elem) {
         if !e.named_data {
             for v in &e.positional {
                 self.event.push("Data", v);
@@ -174,7 +191,7 @@ impl Builder {
     }
 
     /// A leaf under `EventData`/`UserData`.
-    fn data(&mut self, e: Elem) {
+    fn data(&mut self, e: &mut Elem) {
         if e.children {
             return;
         }
@@ -190,7 +207,7 @@ impl Builder {
                 }
                 None => {
                     if let Some(p) = self.stack.last_mut() {
-                        p.positional.extend(e.text);
+                        p.positional.append(&mut e.text);
                     }
                 }
             }
