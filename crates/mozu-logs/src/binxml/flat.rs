@@ -33,8 +33,8 @@ pub(super) struct Builder {
     attr: Option<usize>,
     /// Depth of left-out elements being skipped (dependency on a NULL value).
     skipping: usize,
-    pub(super) event: FlatEvent,
-    pub(super) ts_ms: Option<i64>,
+    event: FlatEvent,
+    ts_ms: Option<i64>,
 }
 
 impl Builder {
@@ -223,6 +223,13 @@ impl Builder {
             name_attr.unwrap_or(&e.name)
         };
         push_leaf(&mut self.event, key, &e.text);
+    }
+
+    /// The finished record's event and time; the builder is ready for the next record.
+    pub(super) fn finish(&mut self) -> (FlatEvent, Option<i64>) {
+        self.attr = None;
+        let event = std::mem::replace(&mut self.event, FlatEvent::with_capacity(40, 2048));
+        (event, self.ts_ms.take())
     }
 
     /// Whether every opened element was closed.

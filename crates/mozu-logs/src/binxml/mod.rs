@@ -187,6 +187,8 @@ impl<'c> Chunk<'c> {
             return Err(Unsupported("free space offset"));
         }
         let mut pos = RECORDS_START;
+        // One builder per chunk: its element allocations serve every record.
+        let mut builder = Builder::new();
         while pos + RECORD_HEADER <= free {
             if self.data.get(pos..pos + 4) != Some(&[0x2a, 0x2a, 0, 0]) {
                 return Err(Unsupported("record magic"));
@@ -198,16 +200,13 @@ impl<'c> Chunk<'c> {
             if !keep_going() {
                 return Ok(false);
             }
-            let mut builder = Builder::new();
             self.rendered = 0;
             self.walk(pos + RECORD_HEADER, pos + size - 4, &mut builder)?;
             if !builder.balanced() {
                 return Err(Unsupported("unbalanced elements"));
             }
-            out.push(Decoded {
-                fields: builder.event,
-                ts_ms: builder.ts_ms,
-            });
+            let (fields, ts_ms) = builder.finish();
+            out.push(Decoded { fields, ts_ms });
             pos += size;
         }
         Ok(true)
