@@ -17,6 +17,15 @@ const MAX_DISTRIBUTED_CLAUSES: usize = 8;
 /// Shorter needles (`-`, `/c`) occur in most values: scanning for them costs
 /// more than the rules they would rule out, so they count as field presence.
 const MIN_NEEDLE_LEN: usize = 3;
+
+/// Whether a lower-cased needle is worth an automaton entry. One non-ASCII
+/// character (a Cyrillic look-alike, `©`, two bytes) is rare in Windows
+/// values, unlike one or two ASCII bytes: homoglyph and Unicode-obfuscation
+/// rules list such single characters, and as presence atoms they made every
+/// process-creation event a candidate for them.
+fn selective(needle: &str) -> bool {
+    needle.len() >= MIN_NEEDLE_LEN || !needle.is_ascii()
+}
 /// Most atoms one clause keeps; a wider OR is as good as no filter.
 const MAX_CLAUSE_ATOMS: usize = 4096;
 
@@ -186,7 +195,7 @@ fn lowered(value: &str) -> Option<String> {
 
 /// A needle atom; needles that are short or cannot be lower-cased safely fall back to presence (or nothing).
 fn needle(value: &str, target: &Target<'_>) -> Cnf {
-    let Some(lowered) = lowered(value).filter(|l| l.len() >= MIN_NEEDLE_LEN) else {
+    let Some(lowered) = lowered(value).filter(|l| selective(l)) else {
         return match target {
             Target::Field(f) => present(f),
             Target::Keyword => None,
