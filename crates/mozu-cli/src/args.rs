@@ -121,19 +121,46 @@ pub struct DetectArgs {
     /// Do not load the mail rules shipped with mozu (rules/mail).
     #[arg(long)]
     pub no_builtin_rules: bool,
+    /// Also verify SPF, DKIM and DMARC live against today's DNS (needs a
+    /// build with the `live-auth` feature). Keys and policies change, so
+    /// a live failure on old mail is weaker than a recorded one.
+    #[arg(long)]
+    pub verify_auth: bool,
+    /// Name server for --verify-auth, IP or IP:PORT (repeatable; default:
+    /// the system configuration).
+    #[arg(long = "dns-server", value_name = "IP[:PORT]", requires = "verify_auth")]
+    pub dns_servers: Vec<String>,
 }
 
-/// Detectors and mail rules, built once and shared by the workers.
+/// Detectors, mail rules and the live verifier (with `--verify-auth`),
+/// built once and shared by the workers.
 pub struct Detection {
     detectors: mozu_detect::Detectors,
     rules: mozu_detect::MailRules,
+    #[cfg(feature = "live-auth")]
+    live: Option<mozu_auth::LiveAuth>,
 }
 
 impl Detection {
-    /// Findings, family tags and the verdict for one message.
-    pub fn apply(&self, record: &mut mozu_model::MessageRecord) {
+    /// Findings, family tags and the verdict for one message; `raw` is the
+    /// message as received, which live verification needs (`None`: not
+    /// available, e.g. Outlook .msg). Live findings join before the verdict.
+    pub fn apply(&self, record: &mut mozu_model::MessageRecord, raw: Option<&[u8]>) {
         self.detectors.apply(record);
         self.rules.apply(record);
+        #[cfg(feature = "live-auth")]
+        if let Some(live) = &self.live {
+            let found = match raw {
+                Some(raw) => live.findings(raw, record),
+                None => {
+                    mozu_auth::LiveAuthReport::not_checked("the message as received is not available (.msg, or cut)")
+                        .findings(record)
+                }
+            };
+            record.findings.extend(found);
+        }
+        #[cfg(not(feature = "live-auth"))]
+        let _ = raw;
         record.verdict = Some(self.detectors.verdict(&record.findings));
     }
 
@@ -165,14 +192,20 @@ impl MessagePipeline {
     }
 
     /// The finished record of `parsed`; `offered` are passwords other
-    /// messages of the batch wrote.
-    pub fn record(&self, parsed: mozu_mail::Parsed, offered: &[String]) -> mozu_model::MessageRecord {
+    /// messages of the batch wrote; `raw` is the message as received, for
+    /// `--verify-auth` (`None` when not at hand).
+    pub fn record(
+        &self,
+        parsed: mozu_mail::Parsed,
+        offered: &[String],
+        raw: Option<&[u8]>,
+    ) -> mozu_model::MessageRecord {
         let mut record = if self.no_attachments {
             parsed.record
         } else {
             mozu_artifact::analyse_message(parsed, offered, &self.opts, self.extractor.as_ref())
         };
-        self.detection.apply(&mut record);
+        self.detection.apply(&mut record, raw);
         record
     }
 }
@@ -182,6 +215,8 @@ impl DetectArgs {
     /// reported on stderr (a count always, each problem with its code,
     /// file and line).
     pub fn detection(&self) -> Result<Detection> {
+        #[cfg(not(feature = "live-auth"))]
+        self.check_live_auth()?;
         let config = mozu_detect::Config {
             suspicious_at: self.suspicious_at,
             malicious_at: self.malicious_at,
@@ -199,8 +234,57 @@ impl DetectArgs {
                 rules.failure_count()
             );
         }
-        Ok(Detection { detectors, rules })
+        Ok(Detection {
+            detectors,
+            rules,
+            #[cfg(feature = "live-auth")]
+            live: self.live_auth()?,
+        })
     }
+
+    /// The live verifier `--verify-auth` asks for.
+    #[cfg(feature = "live-auth")]
+    fn live_auth(&self) -> Result<Option<mozu_auth::LiveAuth>> {
+        if !self.verify_auth {
+            return Ok(None);
+        }
+        let nameservers = self
+            .dns_servers
+            .iter()
+            .map(|s| parse_dns_server(s))
+            .collect::<Result<Vec<_>>>()?;
+        let config = mozu_auth::LiveAuthConfig {
+            nameservers,
+            ..mozu_auth::LiveAuthConfig::default()
+        };
+        let live = mozu_auth::LiveAuth::new(&config).context("--verify-auth")?;
+        eprintln!("mozu: --verify-auth: SPF/DKIM/DMARC checked live against today's DNS");
+        Ok(Some(live))
+    }
+
+    /// Stops at start when live verification was asked of a build without it.
+    #[cfg(not(feature = "live-auth"))]
+    fn check_live_auth(&self) -> Result<()> {
+        if self.verify_auth {
+            anyhow::bail!("--verify-auth: this mozu was built without live-auth; rebuild with --features live-auth");
+        }
+        Ok(())
+    }
+}
+
+/// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 when none is given.
+#[cfg(feature = "live-auth")]
+fn parse_dns_server(text: &str) -> Result<std::net::SocketAddr> {
+    let text = text.trim();
+    if let Ok(addr) = text.parse::<std::net::SocketAddr>() {
+        return Ok(addr);
+    }
+    let ip: std::net::IpAddr = text
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .with_context(|| format!("--dns-server {text}: not an IP or IP:PORT"))?;
+    Ok(std::net::SocketAddr::new(ip, 53))
 }
 
 /// Arguments of `mozu file scan`.

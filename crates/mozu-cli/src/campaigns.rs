@@ -203,7 +203,7 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     // Findings, families and verdicts are stored with each message: the
     // campaign record aggregates them (spoofed organisations, families).
     let pipeline = MessagePipeline::new(args.no_attachments, &args.artifacts, &args.detect)?;
-    let analyse = |parsed: mozu_mail::Parsed| pipeline.record(parsed, &[]);
+    let analyse = |parsed: mozu_mail::Parsed, raw: Option<&[u8]>| pipeline.record(parsed, &[], raw);
     let (inputs, walk_errors) = crate::scan::collect_inputs(&args.paths);
     let mut totals = Totals::default();
     let mut pending = Vec::new();

@@ -93,9 +93,9 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
     } else {
         password_prepass(&files, &limits, &pool)
     };
-    let analyse = |parsed: mozu_mail::Parsed| {
+    let analyse = |parsed: mozu_mail::Parsed, raw: Option<&[u8]>| {
         let offered = book.offered_to(&parsed.record);
-        pipeline.record(parsed, &offered)
+        pipeline.record(parsed, &offered, raw)
     };
     for err in walk_errors {
         emit(&mut writer, &mut summary, err)?;
@@ -140,7 +140,7 @@ pub fn run(args: &ScanArgs) -> Result<Summary> {
 /// input cannot be read twice, and password mails are short, so stdin and
 /// large files are left out.
 fn password_prepass(files: &[(PathBuf, bool)], limits: &Limits, pool: &rayon::ThreadPool) -> PasswordBook {
-    let collect: files::Finish<'_> = &|parsed: mozu_mail::Parsed| parsed.record;
+    let collect: files::Finish<'_> = &files::plain_record;
     let mut book = PasswordBook::default();
     let mut add = |record: Record| {
         if let Record::Message(m) = record {

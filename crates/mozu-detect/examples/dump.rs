@@ -11,7 +11,7 @@ fn main() {
         std::process::exit(2)
     });
     let opts = mozu_artifact::Options::default();
-    let finish = |p: mozu_mail::Parsed| {
+    let finish = |p: mozu_mail::Parsed, _raw: Option<&[u8]>| {
         let mut rec = mozu_artifact::analyse_message(p, &[], &opts, None);
         detectors.apply(&mut rec);
         rec

@@ -30,7 +30,7 @@ fn levels(dir: &Path, det: &Detectors) -> Vec<VerdictLevel> {
     files.sort();
     let opts = mozu_artifact::Options::default();
     let flattened = std::sync::atomic::AtomicUsize::new(0);
-    let finish = |p: mozu_mail::Parsed| {
+    let finish = |p: mozu_mail::Parsed, _raw: Option<&[u8]>| {
         let mut rec = mozu_artifact::analyse_message(p, &[], &opts, None);
         det.apply(&mut rec);
         if same_event_both_ways(&rec) {

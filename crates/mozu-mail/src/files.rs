@@ -12,11 +12,13 @@ use crate::{Limits, Parsed, parse_eml_parts, parse_message_parts, source};
 
 /// What turns a parsed message (with its attachment bytes) into the record
 /// that is printed: the identity for plain parsing, the artifact analyser
-/// for a full scan.
-pub type Finish<'a> = &'a (dyn Fn(Parsed) -> MessageRecord + Sync);
+/// for a full scan. The second argument is the message as received, when it
+/// is whole (not an Outlook .msg, not cut at the size limit): live
+/// authentication checks need its exact bytes.
+pub type Finish<'a> = &'a (dyn Fn(Parsed, Option<&[u8]>) -> MessageRecord + Sync);
 
 /// The [`Finish`] that keeps the parser's record as it is.
-pub fn plain_record(parsed: Parsed) -> MessageRecord {
+pub fn plain_record(parsed: Parsed, _raw: Option<&[u8]>) -> MessageRecord {
     parsed.record
 }
 
@@ -95,14 +97,14 @@ pub fn parse_bytes(data: &[u8], display: &str, limits: &Limits, finish: Finish<'
             .map(|m| mbox_record(m, display, limits, finish))
             .collect(),
         InputKind::Msg => vec![match parse_message_parts(data, InputKind::Msg, display, limits) {
-            Ok(parsed) => Record::Message(finish(parsed)),
+            Ok(parsed) => Record::Message(finish(parsed, None)),
             Err(e) => error_record(display.to_string(), SourceFormat::Msg, ErrorKind::Parse, e.to_string()),
         }],
-        _ => vec![Record::Message(finish(parse_eml_parts(
-            data,
-            source(display, SourceFormat::Eml, None),
-            limits,
-        )))],
+        _ => {
+            let whole = (data.len() <= limits.max_message_bytes).then_some(data);
+            let parsed = parse_eml_parts(data, source(display, SourceFormat::Eml, None), limits);
+            vec![Record::Message(finish(parsed, whole))]
+        }
     }
 }
 
@@ -110,11 +112,8 @@ pub fn parse_bytes(data: &[u8], display: &str, limits: &Limits, finish: Finish<'
 pub fn mbox_record(m: io::Result<MboxMessage>, display: &str, limits: &Limits, finish: Finish<'_>) -> Record {
     match m {
         Ok(m) => {
-            let mut rec = finish(parse_eml_parts(
-                &m.bytes,
-                source(display, SourceFormat::Mbox, Some(m.index)),
-                limits,
-            ));
+            let parsed = parse_eml_parts(&m.bytes, source(display, SourceFormat::Mbox, Some(m.index)), limits);
+            let mut rec = finish(parsed, (!m.truncated).then_some(&m.bytes[..]));
             if m.truncated {
                 rec.warn(Warning::new(
                     WarningCode::LimitMessageSize,
