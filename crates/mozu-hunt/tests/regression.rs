@@ -132,20 +132,7 @@ fn fast_path_agrees_with_full_rsigma_evaluation() {
             let key = route_key(ev.kind, &ev.fields);
             add_aliases(&service_of(&key.1), key.2, &mut ev.fields);
             let route = rules.detector.route(&logsources(key.0, &key.1, key.2));
-            let ids = |ms: Vec<mozu_sigma::Match>| {
-                let mut v: Vec<String> = ms
-                    .into_iter()
-                    .map(|m| {
-                        format!(
-                            "{} {}",
-                            m.rule_id,
-                            serde_json::to_string(m.result()).unwrap_or_default()
-                        )
-                    })
-                    .collect();
-                v.sort();
-                v
-            };
+            let ids = |ms: Vec<mozu_sigma::Match>| mozu_sigma::Match::canonical(&ms);
             let fast = ids(rules.detector.evaluate(&ev.fields, &route));
             let full = ids(rules.detector.evaluate_reference(&ev.fields, &route));
             events += 1;

@@ -131,6 +131,17 @@ impl Match {
         &self.raw
     }
 
+    /// Matches as sorted text (rule id and the whole rsigma result in
+    /// JSON), so that two evaluations of one event compare in full.
+    pub fn canonical(matches: &[Match]) -> Vec<String> {
+        let mut v: Vec<String> = matches
+            .iter()
+            .map(|m| format!("{} {}", m.rule_id, serde_json::to_string(&m.raw).unwrap_or_default()))
+            .collect();
+        v.sort();
+        v
+    }
+
     fn from_result(raw: EvaluationResult) -> Self {
         let matched_fields = raw
             .as_detection()

@@ -196,20 +196,7 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
     let route = rules.detector.route_all();
     let mut matched = 0;
     for (i, ev) in events.iter().enumerate() {
-        let ids = |ms: Vec<mozu_sigma::Match>| {
-            let mut v: Vec<String> = ms
-                .into_iter()
-                .map(|m| {
-                    format!(
-                        "{} {}",
-                        m.rule_id,
-                        serde_json::to_string(m.result()).unwrap_or_default()
-                    )
-                })
-                .collect();
-            v.sort();
-            v
-        };
+        let ids = |ms: Vec<mozu_sigma::Match>| mozu_sigma::Match::canonical(&ms);
         let fast = ids(rules.detector.evaluate(ev, &route));
         let full = ids(rules.detector.evaluate_reference(ev, &route));
         assert_eq!(fast, full, "event {i}");
