@@ -126,11 +126,6 @@ pub struct Match {
 }
 
 impl Match {
-    /// The rsigma result this match was built from.
-    pub fn result(&self) -> &EvaluationResult {
-        &self.raw
-    }
-
     /// Matches as sorted text (rule id and the whole rsigma result in
     /// JSON), so that two evaluations of one event compare in full.
     pub fn canonical(matches: &[Match]) -> Vec<String> {
