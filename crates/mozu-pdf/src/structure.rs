@@ -2,10 +2,11 @@
 //! overflow its stack, and a runner that contains panics and hangs.
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::raw::{InfoFields, RawScan};
 use crate::{Child, LOPDF_STACK_BYTES, MAX_NESTING, MAX_OBJECTS, PdfError};
@@ -74,9 +75,52 @@ pub(crate) fn run_isolated(bytes: &[u8], timeout: Duration) -> Result<Structure,
     isolate(move || crate::walk::extract(&owned), timeout)
 }
 
-/// Runs `work` on a thread with [`LOPDF_STACK_BYTES`] of stack, turning a
-/// panic into [`PdfError::Panicked`] and a run past `timeout` into
-/// [`PdfError::TimedOut`] (the thread is then detached).
+/// A job for an lopdf thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// An lopdf thread waiting for jobs; it ends when its owner drops it.
+///
+/// Each thread that analyses PDFs keeps one idle worker for the next
+/// document: a new thread per document maps a fresh [`LOPDF_STACK_BYTES`]
+/// stack (too large for the C library's stack cache), faults its pages in
+/// and unmaps it again, and the unmapping interrupts every core to flush its
+/// TLB, which cost more than lopdf itself on mail with small PDFs.
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+}
+
+thread_local! {
+    /// This thread's idle lopdf worker. A per-thread cache of a resource,
+    /// not shared state: results are the same with or without it.
+    static IDLE_WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+}
+
+/// A job that ran longer than this retires its worker afterwards: it may
+/// have recursed deep, and the stack pages it touched stay committed for as
+/// long as the thread lives.
+const RETIRE_AFTER: Duration = Duration::from_millis(250);
+
+impl Worker {
+    fn spawn() -> Result<Worker, PdfError> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        thread::Builder::new()
+            .name("mozu-pdf-lopdf".to_string())
+            .stack_size(LOPDF_STACK_BYTES)
+            .spawn(move || {
+                while let Ok(job) = queue.recv() {
+                    job();
+                }
+            })
+            .map_err(|error| PdfError::Thread(error.to_string()))?;
+        Ok(Worker { jobs })
+    }
+}
+
+/// Runs `work` on an lopdf thread with [`LOPDF_STACK_BYTES`] of stack,
+/// turning a panic into [`PdfError::Panicked`] and a run past `timeout` into
+/// [`PdfError::TimedOut`]. The thread is reused for the next call from this
+/// thread unless the work panicked, ran past [`RETIRE_AFTER`] or timed out
+/// (then it is dropped, and ends once lopdf returns).
 fn isolate<T, F>(work: F, timeout: Duration) -> Result<T, PdfError>
 where
     T: Send + 'static,
@@ -85,30 +129,29 @@ where
     if timeout.is_zero() {
         return Err(PdfError::TimedOut);
     }
+    let worker = match IDLE_WORKER.with(|idle| idle.borrow_mut().take()) {
+        Some(worker) => worker,
+        None => Worker::spawn()?,
+    };
     let (sender, receiver) = mpsc::sync_channel(1);
-    let worker = thread::Builder::new()
-        .name("mozu-pdf-lopdf".to_string())
-        .stack_size(LOPDF_STACK_BYTES)
-        .spawn(move || {
-            let outcome = panic::catch_unwind(AssertUnwindSafe(work));
-            // The receiver may be gone after a timeout; nothing to do then.
-            let _ = sender.send(outcome.map_err(|payload| panic_message(payload.as_ref())));
-        })
-        .map_err(|error| PdfError::Thread(error.to_string()))?;
+    let job: Job = Box::new(move || {
+        let outcome = panic::catch_unwind(AssertUnwindSafe(work));
+        // The receiver may be gone after a timeout; nothing to do then.
+        let _ = sender.send(outcome.map_err(|payload| panic_message(payload.as_ref())));
+    });
+    let started = Instant::now();
+    if worker.jobs.send(job).is_err() {
+        return Err(PdfError::Thread("the lopdf thread ended".to_string()));
+    }
     match receiver.recv_timeout(timeout) {
         Ok(outcome) => {
-            // The thread has sent its result and is about to end.
-            let _ = worker.join();
+            if outcome.is_ok() && started.elapsed() < RETIRE_AFTER {
+                IDLE_WORKER.with(|idle| *idle.borrow_mut() = Some(worker));
+            }
             outcome.map_err(PdfError::Panicked)?
         }
         Err(RecvTimeoutError::Timeout) => Err(PdfError::TimedOut),
-        Err(RecvTimeoutError::Disconnected) => {
-            let message = match worker.join() {
-                Err(payload) => panic_message(payload.as_ref()),
-                Ok(()) => "ended without a result".to_string(),
-            };
-            Err(PdfError::Panicked(message))
-        }
+        Err(RecvTimeoutError::Disconnected) => Err(PdfError::Panicked("ended without a result".to_string())),
     }
 }
 
@@ -146,6 +189,48 @@ mod tests {
         assert_eq!(slow, Err(PdfError::TimedOut));
         assert!(started.elapsed() < Duration::from_secs(1));
         assert_eq!(isolate(|| Ok(7), Duration::from_secs(5)), Ok(7));
+    }
+
+    #[test]
+    fn the_lopdf_thread_is_reused_until_it_panics_or_hangs() {
+        let lopdf_thread = || Ok(thread::current().id());
+        let first = isolate(lopdf_thread, Duration::from_secs(5));
+        assert!(first.is_ok());
+        assert_ne!(first, Ok(thread::current().id()), "runs on its own thread");
+        assert_eq!(
+            isolate(lopdf_thread, Duration::from_secs(5)),
+            first,
+            "idle worker reused"
+        );
+        // A panic retires the worker: the next job gets a fresh thread.
+        let _ = isolate::<(), _>(|| panic!("lopdf bug"), Duration::from_secs(5));
+        let after_panic = isolate(lopdf_thread, Duration::from_secs(5));
+        assert!(after_panic.is_ok());
+        assert_ne!(after_panic, first);
+        // So does a timeout; the hung thread is left to finish alone.
+        let hung = isolate(
+            || {
+                thread::sleep(Duration::from_millis(300));
+                Ok(thread::current().id())
+            },
+            Duration::from_millis(20),
+        );
+        assert_eq!(hung, Err(PdfError::TimedOut));
+        let after_timeout = isolate(lopdf_thread, Duration::from_secs(5));
+        assert!(after_timeout.is_ok());
+        assert_ne!(after_timeout, after_panic);
+        // A job that ran long retires its worker too (its stack may be deep).
+        let long = isolate(
+            || {
+                thread::sleep(RETIRE_AFTER + Duration::from_millis(20));
+                Ok(thread::current().id())
+            },
+            Duration::from_secs(5),
+        );
+        assert!(long.is_ok());
+        let after_long = isolate(lopdf_thread, Duration::from_secs(5));
+        assert!(after_long.is_ok());
+        assert_ne!(after_long, long);
     }
 
     #[test]
