@@ -1,8 +1,10 @@
 //! What every detector needs about a message, computed once.
 
+use std::cell::OnceCell;
+
 use mozu_model::MessageRecord;
 
-use crate::lists::Lists;
+use crate::lists::{Lists, PhraseHits};
 use crate::text::fold;
 use crate::thread::{self, QuotedThread};
 
@@ -32,6 +34,20 @@ pub struct Context<'a> {
     pub body_folded: String,
     /// The quoted thread of the text body.
     pub thread: QuotedThread,
+    /// Directory names and lure phrases in `from_name`, `subject` and
+    /// `body_folded`, searched when a detector first asks.
+    hits: [OnceCell<PhraseHits>; 3],
+}
+
+/// A folded text of the message that is searched for names and phrases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// The sender's display name.
+    FromName,
+    /// The subject.
+    Subject,
+    /// The body.
+    Body,
 }
 
 impl<'a> Context<'a> {
@@ -65,7 +81,19 @@ impl<'a> Context<'a> {
             body,
             body_folded: fold(body, MAX_BODY_FOLD_BYTES),
             thread: thread::parse(rec.text.as_deref().unwrap_or(body)),
+            hits: Default::default(),
         }
+    }
+
+    /// Organisations and lure phrases in one zone (ordinary-word names and
+    /// subject-only phrases do not count in the body), searched once.
+    pub fn hits(&self, zone: Zone) -> &PhraseHits {
+        let (text, slot) = match zone {
+            Zone::FromName => (&self.from_name, &self.hits[0]),
+            Zone::Subject => (&self.subject, &self.hits[1]),
+            Zone::Body => (&self.body_folded, &self.hits[2]),
+        };
+        slot.get_or_init(|| self.lists.phrases_in(text, zone == Zone::Body))
     }
 
     /// True when the subject marks a reply or forward.

@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use mozu_model::{FileRecord, Finding, MessageRecord, Severity, Verdict, VerdictLevel};
 
-pub use context::Context;
+pub use context::{Context, Zone};
 pub use lists::Lists;
 pub use rules::MailRules;
 

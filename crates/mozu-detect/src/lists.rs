@@ -110,9 +110,11 @@ pub struct LureMeta {
 pub struct Lists {
     /// Organisations.
     pub orgs: Vec<Org>,
-    names: AhoCorasick,
+    /// Organisation names, then lure phrases: one automaton, so each text
+    /// is searched once for both.
+    phrases: AhoCorasick,
     name_meta: Vec<NameMeta>,
-    /// Folded names, aligned with the automaton's patterns.
+    /// Folded names, aligned with the automaton's first patterns.
     pub name_text: Vec<String>,
     /// Registrable domain → organisations.
     pub org_by_domain: HashMap<String, Vec<usize>>,
@@ -132,8 +134,20 @@ pub struct Lists {
     pub free_hosting: HashSet<String>,
     /// File sharing.
     pub file_sharing: HashSet<String>,
-    lures: AhoCorasick,
+    /// Lure phrases, aligned with the automaton's patterns after the names.
     lure_meta: Vec<LureMeta>,
+}
+
+/// Lure phrases kept from one text at most.
+pub const MAX_LURE_HITS: usize = 256;
+
+/// Organisation names and lure phrases found in one folded text.
+#[derive(Debug, Default)]
+pub struct PhraseHits {
+    /// Organisations named, each once, with the name that matched.
+    pub orgs: Vec<(usize, String)>,
+    /// Lure phrases: (category, weight, phrase), at most [`MAX_LURE_HITS`].
+    pub lures: Vec<(Arc<str>, i32, String)>,
 }
 
 /// Raw table contents before the automatons are built.
@@ -187,45 +201,35 @@ impl Lists {
         raw.build().map(Arc::new)
     }
 
+    /// Organisations and lure phrases in `folded` text, in one search.
+    /// `body` excludes ordinary-word names and subject-only phrases.
+    pub fn phrases_in(&self, folded: &str, body: bool) -> PhraseHits {
+        let mut hits = PhraseHits::default();
+        for m in self.phrases.find_overlapping_iter(folded) {
+            let id = m.pattern().as_usize();
+            let bounded = || word_bounded(folded, m.start(), m.end());
+            let matched = || folded.get(m.start()..m.end()).unwrap_or_default().to_string();
+            if let Some(meta) = self.name_meta.get(id) {
+                if (meta.ascii && !bounded()) || (body && meta.common_word) {
+                    continue;
+                }
+                if !hits.orgs.iter().any(|(o, _)| *o == meta.org) {
+                    hits.orgs.push((meta.org, matched()));
+                }
+            } else if let Some(meta) = self.lure_meta.get(id - self.name_meta.len()) {
+                if hits.lures.len() >= MAX_LURE_HITS || (meta.ascii && !bounded()) || (body && meta.subject_only) {
+                    continue;
+                }
+                hits.lures.push((meta.category.clone(), meta.weight, matched()));
+            }
+        }
+        hits
+    }
+
     /// Organisations named in `folded` text, with the name that matched.
     /// `body` excludes ordinary-word names.
     pub fn orgs_named(&self, folded: &str, body: bool) -> Vec<(usize, String)> {
-        let mut out: Vec<(usize, String)> = Vec::new();
-        for m in self.names.find_overlapping_iter(folded) {
-            let Some(meta) = self.name_meta.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            if (meta.ascii && !word_bounded(folded, m.start(), m.end())) || (body && meta.common_word) {
-                continue;
-            }
-            if !out.iter().any(|(o, _)| *o == meta.org) {
-                out.push((meta.org, folded.get(m.start()..m.end()).unwrap_or_default().to_string()));
-            }
-        }
-        out
-    }
-
-    /// Lure phrases in `folded` text: (category, weight, phrase). `body`
-    /// skips subject-only phrases.
-    pub fn lures_in(&self, folded: &str, body: bool) -> Vec<(Arc<str>, i32, String)> {
-        let mut out = Vec::new();
-        for m in self.lures.find_overlapping_iter(folded) {
-            let Some(meta) = self.lure_meta.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            if (meta.ascii && !word_bounded(folded, m.start(), m.end())) || (body && meta.subject_only) {
-                continue;
-            }
-            out.push((
-                meta.category.clone(),
-                meta.weight,
-                folded.get(m.start()..m.end()).unwrap_or_default().to_string(),
-            ));
-            if out.len() >= 256 {
-                break;
-            }
-        }
-        out
+        self.phrases_in(folded, body).orgs
     }
 
     /// True when `domain` (a registrable domain) belongs to organisation `org`.
@@ -356,14 +360,6 @@ impl Raw {
             }
             orgs.push(Org { key, domains });
         }
-        // A DFA: every message's subject, sender name and body pass through
-        // both automatons, and overlapping search on the default NFA was the
-        // detectors' largest cost.
-        let names = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&name_text)
-            .map_err(build_err)?;
         let mut lure_text = Vec::new();
         let mut lure_meta = Vec::new();
         for (category, weight, phrases) in self.lures {
@@ -383,9 +379,13 @@ impl Raw {
                 lure_text.push(folded);
             }
         }
-        let lures = AhoCorasickBuilder::new()
+        // A DFA: every message's subject, sender name and body pass through
+        // it, and overlapping search on the default NFA was the detectors'
+        // largest cost.
+        let phrases = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&lure_text)
+            .build(name_text.iter().chain(&lure_text))
             .map_err(build_err)?;
         let brand_position = brand_labels
             .iter()
@@ -405,7 +405,7 @@ impl Raw {
             brand_position,
             brands_by_len,
             orgs,
-            names,
+            phrases,
             name_meta,
             name_text,
             org_by_domain,
@@ -414,7 +414,6 @@ impl Raw {
             shorteners: self.shorteners.into_iter().collect(),
             free_hosting: self.free_hosting.into_iter().collect(),
             file_sharing: self.file_sharing.into_iter().collect(),
-            lures,
             lure_meta,
         })
     }
@@ -435,11 +434,11 @@ mod tests {
         assert!(l.orgs_named("an apple a day", true).is_empty(), "common word in a body");
         assert!(Lists::host_in(&l.free_hosting, "x.y.web.app").is_some());
         assert!(l.freemail.contains("sigaint.org"));
-        assert!(!l.lures_in(&fold("【重要】請求書の送付", 999), true).is_empty());
+        assert!(!l.phrases_in(&fold("【重要】請求書の送付", 999), true).lures.is_empty());
         assert!(
-            l.lures_in("please find the invoice", true).is_empty(),
+            l.phrases_in("please find the invoice", true).lures.is_empty(),
             "subject-only phrase in a body"
         );
-        assert!(!l.lures_in("invoice 123", false).is_empty());
+        assert!(!l.phrases_in("invoice 123", false).lures.is_empty());
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use mozu_model::{Finding, Severity};
 
 use crate::Context;
+use crate::context::Zone;
 
 /// Categories whose lures a person writes from a personal freemail box
 /// (advance-fee, romance, prize and account scams); businesses with such
@@ -22,17 +23,17 @@ pub const MAX_CATEGORY_SCORE: i32 = 20;
 pub fn run(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut cats: Vec<(Arc<str>, i32, String, &'static str)> = Vec::new();
     let zones = [
-        ("subject", &ctx.subject, 2),
-        ("body", &ctx.body_folded, 1),
-        ("from.name", &ctx.from_name, 2),
+        ("subject", Zone::Subject, 2),
+        ("body", Zone::Body, 1),
+        ("from.name", Zone::FromName, 2),
     ];
-    for (zone, text, factor) in zones {
-        for (cat, weight, phrase) in ctx.lists.lures_in(text, zone == "body") {
+    for (zone, which, factor) in zones {
+        for (cat, weight, phrase) in &ctx.hits(which).lures {
             let w = (weight * factor).min(MAX_CATEGORY_SCORE);
-            match cats.iter_mut().find(|(c, ..)| *c == cat) {
+            match cats.iter_mut().find(|(c, ..)| c == cat) {
                 Some(e) if e.1 >= w => {}
-                Some(e) => *e = (cat, w, phrase, zone),
-                None => cats.push((cat, w, phrase, zone)),
+                Some(e) => *e = (cat.clone(), w, phrase.clone(), zone),
+                None => cats.push((cat.clone(), w, phrase.clone(), zone)),
             }
         }
     }

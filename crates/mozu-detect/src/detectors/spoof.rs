@@ -4,6 +4,7 @@
 
 use mozu_model::{Finding, Severity};
 
+use crate::context::Zone;
 use crate::lists::Lists;
 use crate::{Context, finding};
 
@@ -125,10 +126,11 @@ fn generic_role_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 fn display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let named = ctx.lists.orgs_named(&ctx.from_name, false);
-    let Some((org, name)) = named.into_iter().find(|(o, _)| !ctx.sender_is(*o)) else {
+    let named = &ctx.hits(Zone::FromName).orgs;
+    let Some((org, name)) = named.iter().find(|(o, _)| !ctx.sender_is(*o)) else {
         return;
     };
+    let org = *org;
     let key = &ctx.lists.orgs[org].key;
     let sender = ctx.from_address.clone().unwrap_or_default();
     let value = format!("{name} ({key}) <{sender}>");
@@ -160,11 +162,7 @@ fn display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 fn subject_and_body(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // A forwarded or replied subject names whoever wrote the original.
     if !ctx.is_reply()
-        && let Some((org, name)) = ctx
-            .lists
-            .orgs_named(&ctx.subject, false)
-            .into_iter()
-            .find(|(o, _)| !ctx.sender_is(*o))
+        && let Some((org, name)) = ctx.hits(Zone::Subject).orgs.iter().find(|(o, _)| !ctx.sender_is(*o))
     {
         out.push(finding(
             "spoof.subject_org",
@@ -172,10 +170,10 @@ fn subject_and_body(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             10,
             "subject names an organisation the sender domain does not belong to",
             "subject",
-            &format!("{name} ({})", ctx.lists.orgs[org].key),
+            &format!("{name} ({})", ctx.lists.orgs[*org].key),
         ));
     }
-    let named = ctx.lists.orgs_named(&ctx.body_folded, true);
+    let named = &ctx.hits(Zone::Body).orgs;
     if !named.is_empty() && named.iter().all(|(o, _)| !ctx.sender_is(*o)) {
         let (org, name) = &named[0];
         out.push(finding(
