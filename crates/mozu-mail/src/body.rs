@@ -226,6 +226,20 @@ fn decode_text_part(
     }
 }
 
+/// Attachment names and types a browser opens as a page, whatever type
+/// mail-parser gives their bytes: an SVG is an image to it but a document
+/// with scripts and forms to a browser (a common fake-login carrier), and
+/// HTML also arrives as `application/octet-stream`.
+fn is_markup(name: Option<&str>, content_type: Option<&str>) -> bool {
+    const NAMES: [&str; 6] = [".svg", ".htm", ".html", ".shtml", ".xhtml", ".hta"];
+    const TYPES: [&str; 3] = ["image/svg+xml", "text/html", "application/xhtml+xml"];
+    let by_name = name.is_some_and(|n| {
+        let n = n.trim_end().as_bytes();
+        NAMES.iter().any(|e| n.len() >= e.len() && n[n.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
+    });
+    by_name || content_type.is_some_and(|t| TYPES.iter().any(|m| t.eq_ignore_ascii_case(m)))
+}
+
 fn attachment(
     part: &MessagePart<'_>,
     path: String,
@@ -260,7 +274,9 @@ fn attachment(
             name: label.clone(),
             bytes: bytes.to_vec(),
         });
-    } else if matches!(part.body, PartType::Text(_) | PartType::Html(_)) {
+    } else if matches!(part.body, PartType::Text(_) | PartType::Html(_))
+        || is_markup(name.as_deref(), content_type.as_deref())
+    {
         let cs = ctype.as_ref().and_then(|c| c.param("charset", None)).map(|d| d.text);
         let text = charset::decode(&bytes, cs.as_deref(), hint).text;
         out.text_attachments.push((label, text));
