@@ -3,13 +3,14 @@
 //! Phishing and spam hide filler text from the reader (inline
 //! `display:none`, zero font size, white on white) so that filters read
 //! something else than the victim, post forms to collectors and redirect
-//! with scripts or `<meta refresh>`. Only inline styles and attributes are
-//! read: stylesheet classes would need a CSS engine, and mail clients drop
-//! most of them anyway. An explicit stack of open elements (capped at
+//! with scripts or `<meta refresh>`. Inline styles and attributes are read,
+//! and the class rules of `<style>` blocks as far as [`super::stylesheet`]
+//! understands them. An explicit stack of open elements (capped at
 //! [`MAX_OPEN_ELEMENTS`]) carries hidden state and colours down the tree.
 
 use mozu_model::{HtmlSummary, MAX_FORM_ACTIONS};
 
+use super::stylesheet::Classes;
 use super::tag::{Attr, Tag, name_key};
 use super::{attr, names};
 
@@ -58,18 +59,36 @@ struct Open {
 #[derive(Default)]
 pub(super) struct Markup {
     pub(super) summary: HtmlSummary,
+    /// Class rules of the `<style>` blocks seen so far.
+    pub(super) classes: Classes,
     stack: Vec<Open>,
     hidden_open: u32,
 }
 
-/// What an inline style says about visibility and colour.
-#[derive(Default)]
-struct Style {
-    hidden: bool,
-    fg: Option<u32>,
-    bg: Option<u32>,
+/// What a style says about visibility and colour.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Style {
+    pub(super) hidden: bool,
+    pub(super) fg: Option<u32>,
+    pub(super) bg: Option<u32>,
     /// A background image: the background colour is unknown.
-    bg_image: bool,
+    pub(super) bg_image: bool,
+}
+
+impl Style {
+    /// True when the style hides or colours anything.
+    pub(super) fn says_something(&self) -> bool {
+        self.hidden || self.fg.is_some() || self.bg.is_some() || self.bg_image
+    }
+
+    /// Applies `later` over this style: hiding adds up, colours are
+    /// replaced.
+    pub(super) fn absorb(&mut self, later: &Style) {
+        self.hidden |= later.hidden;
+        self.fg = later.fg.or(self.fg);
+        self.bg = later.bg.or(self.bg);
+        self.bg_image |= later.bg_image;
+    }
 }
 
 impl Markup {
@@ -78,7 +97,13 @@ impl Markup {
         let s = &mut self.summary;
         s.elements = s.elements.saturating_add(1);
         self.count_kind(tag, key);
-        let mut style = tag.raw_attr(Attr::Style).map(parse_style).unwrap_or_default();
+        let mut style = tag
+            .raw_attr(Attr::Class)
+            .and_then(|c| self.classes.style_of(c))
+            .unwrap_or_default();
+        if let Some(inline) = tag.raw_attr(Attr::Style) {
+            style.absorb(&parse_style(inline));
+        }
         style.hidden |= tag.raw_attr(Attr::Hidden).is_some();
         if style.fg.is_none() {
             style.fg = tag.raw_attr(Attr::Color).and_then(parse_colour);
@@ -261,7 +286,7 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// The declarations of an inline style that hide content or set colours.
-fn parse_style(raw: &str) -> Style {
+pub(super) fn parse_style(raw: &str) -> Style {
     let mut st = Style::default();
     let (mut zero_height, mut overflow_hidden) = (false, false);
     for decl in raw.split(';') {

@@ -10,6 +10,7 @@
 
 mod markup;
 mod scan;
+mod stylesheet;
 mod tag;
 #[cfg(test)]
 mod tests;
@@ -121,6 +122,8 @@ struct State {
     markup: markup::Markup,
     /// The rendered text reached [`MAX_RENDERED_TEXT`].
     text_full: bool,
+    /// Inside `<style>`: raw text is a stylesheet.
+    in_style: bool,
 }
 
 /// Renders `html`.
@@ -143,6 +146,7 @@ pub fn render(html: &str) -> Rendered {
                 st.markup.text(&text);
                 st.text(&text);
             }
+            Token::Raw { text, .. } if st.in_style => st.markup.classes.add_sheet(text),
             Token::Raw { text, decode } if st.hidden_depth == 0 => st.text(&decode_raw(text, decode)),
             Token::Start => {
                 let tag = scanner.start_tag();
@@ -221,6 +225,7 @@ impl State {
     fn start_tag(&mut self, tag: &Tag<'_>) -> Option<RawMode> {
         let name = tag.name.key();
         self.markup.start(tag, name);
+        self.in_style = name == names::STYLE && !tag.self_closing;
         if HIDDEN_KEYS.contains(&name) && !tag.self_closing {
             self.hidden_depth = self.hidden_depth.saturating_add(1);
         }
@@ -288,6 +293,7 @@ impl State {
 
     fn end_tag(&mut self, name: u128) {
         self.markup.end(name);
+        self.in_style = false;
         if HIDDEN_KEYS.contains(&name) {
             self.hidden_depth = self.hidden_depth.saturating_sub(1);
         }

@@ -45,14 +45,15 @@ pub(super) enum Attr {
     Type,
     Rel,
     Hidden,
+    Class,
 }
 
 impl Attr {
-    const COUNT: usize = 15;
+    const COUNT: usize = 16;
 
     fn from_name(name: &[u8]) -> Option<Self> {
-        // Most attributes are `style`, `class`, `width`…: rule them out by
-        // length before building a key.
+        // Most attributes are `style`, `class`, `width`…: rule the others
+        // out by length before building a key.
         if !matches!(name.len(), 3..=7 | 10) {
             return None;
         }
@@ -71,6 +72,7 @@ impl Attr {
         const TYPE: u128 = name_key(b"type");
         const REL: u128 = name_key(b"rel");
         const HIDDEN: u128 = name_key(b"hidden");
+        const CLASS: u128 = name_key(b"class");
         Some(match name_key(name) {
             HREF => Self::Href,
             ALT => Self::Alt,
@@ -87,6 +89,7 @@ impl Attr {
             TYPE => Self::Type,
             REL => Self::Rel,
             HIDDEN => Self::Hidden,
+            CLASS => Self::Class,
             _ => return None,
         })
     }

@@ -236,6 +236,31 @@ fn limits_hold() {
 }
 
 #[test]
+fn stylesheet_classes_hide_and_colour() {
+    let filler = "word ".repeat(60);
+    let html = format!(
+        r##"<html><head><style type="text/css">
+        /* filler for filters */ .pre {{ display: none !important }}
+        .w, td.w2 {{ color:#ffffff }} .bgw {{ background-color:#fefefe }}
+        @media only screen {{ .mobile-hide {{ visibility:hidden }} }}
+        </style></head><body><p class="lead">Your account is on hold.</p>
+        <div class="x pre">{filler}</div>
+        <div class="bgw"><span class="w">white on white text here</span></div>
+        <p class="mobile-hide">menu</p><p class="unknown">shown</p></body></html>"##
+    );
+    let s = render(&html).summary;
+    assert_eq!(s.hidden_elements, 2, "{s:?}");
+    assert_eq!(s.hidden_chars, 240 + "menu".len() as u32);
+    assert_eq!(s.same_colour_chars, "whiteonwhitetexthere".len() as u32);
+    // The stylesheet's own text is neither visible nor hidden text;
+    // same-colour text counts as visible.
+    assert_eq!(
+        s.visible_chars,
+        "Youraccountisonhold.whiteonwhitetexthereshown".len() as u32
+    );
+}
+
+#[test]
 fn markup_summary_counts_tricks() {
     let filler = "word ".repeat(60);
     let html = format!(
