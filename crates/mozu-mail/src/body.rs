@@ -235,7 +235,9 @@ fn is_markup(name: Option<&str>, content_type: Option<&str>) -> bool {
     const TYPES: [&str; 3] = ["image/svg+xml", "text/html", "application/xhtml+xml"];
     let by_name = name.is_some_and(|n| {
         let n = n.trim_end().as_bytes();
-        NAMES.iter().any(|e| n.len() >= e.len() && n[n.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
+        NAMES
+            .iter()
+            .any(|e| n.len() >= e.len() && n[n.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
     });
     by_name || content_type.is_some_and(|t| TYPES.iter().any(|m| t.eq_ignore_ascii_case(m)))
 }
