@@ -13,6 +13,7 @@ use rsigma_eval::compiler::eval_condition;
 use rsigma_eval::event::Event;
 use rsigma_eval::result::{DetectionBody, FieldMatch, ResultBody, RuleHeader};
 use rsigma_eval::{CompiledDetection, CompiledRule, EvaluationResult, evaluate_rule};
+use rsigma_parser::ast::{ConditionExpr, Quantifier};
 
 use crate::event::FlatEvent;
 use crate::fast::{Tri, detection_holds, field_holds};
@@ -28,7 +29,14 @@ pub(crate) fn proven_match(rule: &CompiledRule, event: &FlatEvent, view: &EventV
     }
     for condition in &rule.conditions {
         let mut selections = Vec::new();
-        if !eval_condition(condition, &rule.detections, event, &mut selections) {
+        let holds = match selected(condition, rule, view, &mut selections, 0) {
+            Some(holds) => holds,
+            None => {
+                selections.clear();
+                eval_condition(condition, &rule.detections, event, &mut selections)
+            }
+        };
+        if !holds {
             continue;
         }
         let mut fields = Vec::new();
@@ -55,6 +63,75 @@ pub(crate) fn proven_match(rule: &CompiledRule, event: &FlatEvent, view: &EventV
         });
     }
     None
+}
+
+/// rsigma's `eval_condition` (truth and the selections it records, in its
+/// order: short-circuits, selectors over the detections map's own key order)
+/// with detections decided on the pre-lowered view; `None` when a detection
+/// is unknown to the fast path.
+fn selected(
+    expr: &ConditionExpr,
+    rule: &CompiledRule,
+    view: &EventView<'_>,
+    out: &mut Vec<String>,
+    depth: usize,
+) -> Option<bool> {
+    if depth > MAX_DETECTION_DEPTH {
+        return None;
+    }
+    let holds = |det: &CompiledDetection| match detection_holds(det, view) {
+        Tri::True => Some(true),
+        Tri::False => Some(false),
+        Tri::Unknown => None,
+    };
+    Some(match expr {
+        ConditionExpr::Identifier(name) => match rule.detections.get(name) {
+            Some(det) => {
+                let h = holds(det)?;
+                if h {
+                    out.push(name.clone());
+                }
+                h
+            }
+            None => false,
+        },
+        ConditionExpr::And(xs) => {
+            for x in xs {
+                if !selected(x, rule, view, out, depth + 1)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        ConditionExpr::Or(xs) => {
+            for x in xs {
+                if selected(x, rule, view, out, depth + 1)? {
+                    return Some(true);
+                }
+            }
+            false
+        }
+        ConditionExpr::Not(x) => !selected(x, rule, view, out, depth + 1)?,
+        ConditionExpr::Selector { quantifier, pattern } => {
+            let (mut names, mut hits) = (0u64, 0u64);
+            for (name, det) in rule
+                .detections
+                .iter()
+                .filter(|(n, _)| pattern.matches_detection_name(n))
+            {
+                names += 1;
+                if holds(det)? {
+                    hits += 1;
+                    out.push(name.clone());
+                }
+            }
+            match quantifier {
+                Quantifier::Any => hits >= 1,
+                Quantifier::All => hits == names,
+                Quantifier::Count(n) => hits >= *n,
+            }
+        }
+    })
 }
 
 /// rsigma's `collect_detection_fields` at `MatchDetailLevel::Off`, with an

@@ -29,6 +29,7 @@ mod fast;
 mod fields;
 mod flatten;
 mod index;
+mod literals;
 mod load;
 mod prefilter;
 mod view;

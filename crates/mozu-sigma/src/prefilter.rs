@@ -16,15 +16,23 @@ use rsigma_parser::ast::{ConditionExpr, Quantifier};
 const MAX_DISTRIBUTED_CLAUSES: usize = 8;
 /// Shorter needles (`-`, `/c`) occur in most values: scanning for them costs
 /// more than the rules they would rule out, so they count as field presence.
-const MIN_NEEDLE_LEN: usize = 3;
+pub(crate) const MIN_NEEDLE_LEN: usize = 3;
 
 /// Whether a lower-cased needle is worth an automaton entry. One non-ASCII
 /// character (a Cyrillic look-alike, `©`, two bytes) is rare in Windows
 /// values, unlike one or two ASCII bytes: homoglyph and Unicode-obfuscation
 /// rules list such single characters, and as presence atoms they made every
-/// process-creation event a candidate for them.
-fn selective(needle: &str) -> bool {
-    needle.len() >= MIN_NEEDLE_LEN || !needle.is_ascii()
+/// process-creation event a candidate for them. Likewise the escape and
+/// obfuscation marks of cmd and PowerShell (`^`, backtick, `${`, `&&`) are
+/// rare in values although short.
+pub(crate) fn selective(needle: &str) -> bool {
+    const RARE: &[u8] = b"`^{}|$%;!&<>@#*+?";
+    let rare = |b: &u8| RARE.contains(b);
+    match needle.as_bytes() {
+        [b'`' | b'^'] => true,
+        [a, b] if a.is_ascii_punctuation() && b.is_ascii_punctuation() => rare(a) || rare(b),
+        _ => needle.len() >= MIN_NEEDLE_LEN || !needle.is_ascii(),
+    }
 }
 /// Most atoms one clause keeps; a wider OR is as good as no filter.
 const MAX_CLAUSE_ATOMS: usize = 4096;
@@ -54,7 +62,7 @@ pub(crate) type Clause = Vec<Atom>;
 /// `None`: nothing is known (always evaluate). `Some(clauses)`: all clauses must hold.
 pub(crate) type Cnf = Option<Vec<Clause>>;
 
-fn and(parts: impl IntoIterator<Item = Cnf>) -> Cnf {
+pub(crate) fn and(parts: impl IntoIterator<Item = Cnf>) -> Cnf {
     let mut out = Vec::new();
     for p in parts.into_iter().flatten() {
         out.extend(p);
@@ -62,7 +70,7 @@ fn and(parts: impl IntoIterator<Item = Cnf>) -> Cnf {
     if out.is_empty() { None } else { Some(out) }
 }
 
-fn or(parts: Vec<Cnf>) -> Cnf {
+pub(crate) fn or(parts: Vec<Cnf>) -> Cnf {
     let parts: Vec<Vec<Clause>> = parts.into_iter().collect::<Option<_>>()?;
     let product: usize = parts.iter().map(Vec::len).try_fold(1usize, |a, n| a.checked_mul(n))?;
     let clauses = if parts.iter().all(|p| p.len() == 1) {
@@ -101,8 +109,10 @@ pub(crate) fn weakness(clause: &Clause) -> (bool, usize, usize) {
         .iter()
         .map(|a| match a {
             Atom::Contains(_, n) | Atom::FoldedContains(_, n) | Atom::Keyword(n) => n.len(),
-            // An equality is as selective as a long needle.
-            Atom::Equals(..) | Atom::Number(..) => usize::MAX / 2,
+            // An equality is worth a needle twice its length: a short one
+            // (`IntegrityLevel: High`) holds on most events of its logsource.
+            Atom::Equals(_, v) => v.len().saturating_mul(2),
+            Atom::Number(..) => usize::MAX / 2,
             Atom::Present(_) => 0,
         })
         .min()
@@ -177,12 +187,12 @@ fn detection(d: &CompiledDetection, depth: usize) -> Cnf {
     }
 }
 
-enum Target<'a> {
+pub(crate) enum Target<'a> {
     Field(&'a str),
     Keyword,
 }
 
-fn present(field: &str) -> Cnf {
+pub(crate) fn present(field: &str) -> Cnf {
     Some(vec![vec![Atom::Present(field.to_owned())]])
 }
 
@@ -193,76 +203,22 @@ fn lowered(value: &str) -> Option<String> {
     (value.is_ascii() || lowered == value).then_some(lowered)
 }
 
-/// A needle atom; needles that are short or cannot be lower-cased safely fall back to presence (or nothing).
-fn needle(value: &str, target: &Target<'_>) -> Cnf {
-    let Some(lowered) = lowered(value).filter(|l| selective(l)) else {
-        return match target {
-            Target::Field(f) => present(f),
-            Target::Keyword => None,
-        };
-    };
-    let atom = match target {
+/// The atom "contains `value`", if it is selective and survives lower-casing.
+pub(crate) fn needle_atom(value: &str, target: &Target<'_>) -> Option<Atom> {
+    let lowered = lowered(value).filter(|l| selective(l))?;
+    Some(match target {
         Target::Field(f) => Atom::Contains((*f).to_owned(), lowered),
         Target::Keyword => Atom::Keyword(lowered),
-    };
-    Some(vec![vec![atom]])
+    })
 }
 
-/// Most prefix literals taken from one regex before it counts as opaque.
-const MAX_REGEX_LITERALS: usize = 64;
-
-/// Every match of these patterns starts with one of their prefix literals, so
-/// the value must contain one: an OR of needles, or `None` when the literal
-/// set is infinite, empty-matching or too large.
-fn regex_needles(patterns: &[&str], target: &Target<'_>) -> Cnf {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut parts = Vec::new();
-    for pattern in patterns {
-        // A leading `(?i)` would make the extractor enumerate case variants until it
-        // gives up; read the rest case-sensitively and match its lower-cased
-        // literals against lower-cased values instead.
-        if let Some(rest) = pattern.strip_prefix("(?i)")
-            && !rest.contains("(?")
-            && let Target::Field(field) = target
-        {
-            parts.push(folded_needles(rest, field));
-            continue;
-        }
-        let hir = regex_syntax::parse(pattern).ok()?;
-        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
-        let literals = seq.literals()?;
-        if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
-            return None;
-        }
-        for lit in literals {
-            let text = std::str::from_utf8(lit.as_bytes()).ok()?;
-            if text.is_empty() {
-                return None;
-            }
-            parts.push(needle(text, target));
-        }
+/// A needle atom; needles that are short or cannot be lower-cased safely fall back to presence (or nothing).
+pub(crate) fn needle(value: &str, target: &Target<'_>) -> Cnf {
+    match (needle_atom(value, target), target) {
+        (Some(atom), _) => Some(vec![vec![atom]]),
+        (None, Target::Field(f)) => present(f),
+        (None, Target::Keyword) => None,
     }
-    or(parts)
-}
-
-/// Prefix literals of a case-insensitive pattern (given without its `(?i)`), as folded atoms.
-fn folded_needles(pattern: &str, field: &str) -> Cnf {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
-        return None;
-    }
-    let mut clause = Vec::with_capacity(literals.len());
-    for lit in literals {
-        let text = std::str::from_utf8(lit.as_bytes()).ok()?;
-        if text.len() < MIN_NEEDLE_LEN || !text.is_ascii() {
-            return present(field);
-        }
-        clause.push(Atom::FoldedContains(field.to_owned(), text.to_ascii_lowercase()));
-    }
-    Some(vec![clause])
 }
 
 fn matcher(m: &CompiledMatcher, target: &Target<'_>, depth: usize) -> Cnf {
@@ -283,13 +239,13 @@ fn matcher(m: &CompiledMatcher, target: &Target<'_>, depth: usize) -> Cnf {
             Target::Field(f) => Some(vec![vec![Atom::Number((*f).to_owned(), n.to_bits())]]),
             Target::Keyword => None,
         },
-        CompiledMatcher::Regex(re) => regex_needles(&[re.as_str()], target).or_else(opaque),
+        CompiledMatcher::Regex(re) => crate::literals::regex_needles(&[re.as_str()], target).or_else(opaque),
         CompiledMatcher::RegexSetMatch {
             set,
             mode: GroupMode::Any,
         } => {
             let patterns: Vec<&str> = set.patterns().iter().map(String::as_str).collect();
-            regex_needles(&patterns, target).or_else(opaque)
+            crate::literals::regex_needles(&patterns, target).or_else(opaque)
         }
         CompiledMatcher::Contains { value, .. }
         | CompiledMatcher::StartsWith { value, .. }

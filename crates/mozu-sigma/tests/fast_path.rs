@@ -126,6 +126,39 @@ logsource: {product: t}
 detection:
   sel: {CommandLine|windash|contains: '-nop'}
   condition: sel
+---
+title: Inner Literals
+id: r-inner
+logsource: {product: t}
+detection:
+  tick: {CommandLine|re: '\w+`(?:\w+|-|.)`[\w+|\s]'}
+  werfault: {CommandLine|re: '(?i)\.exe["'']?\s+[^"]{0,64}werfaultsecure\.exe'}
+  stdin: {CommandLine|re: '(?i)(?:set).*&&\s?set.*(?:environment|invoke)'}
+  condition: 1 of them
+---
+title: Wildcard Emoji And Carets
+id: r-emoji
+logsource: {product: t}
+detection:
+  sel:
+    CommandLine|contains:
+      - '*️⃣'
+      - '^^'
+      - 'Ⓜ️'
+  condition: sel
+---
+title: Short Equality
+id: r-equals
+logsource: {product: t}
+detection:
+  sel1:
+    CommandLine|startswith: '"C:\Windows\system32\wusa.exe"  /quiet C:\Users\'
+    IntegrityLevel: ['High', 'System']
+  sel2:
+    ParentCommandLine: 'dism.exe /online'
+    IntegrityLevel: ['High', 'System']
+    Image|endswith: '\DismHost.exe'
+  condition: 1 of sel*
 "#;
 
 fn event(pairs: &[(&str, &str)]) -> FlatEvent {
@@ -142,7 +175,7 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
     set.add_str("crafted.yml", RULES);
     let rules = Rules::compile(set);
     assert_eq!(rules.failure_count(), 0, "{:?}", rules.diagnostics);
-    assert_eq!(rules.detector.rule_count(), 16);
+    assert_eq!(rules.detector.rule_count(), 19);
     let events = [
         event(&[("Image", r"C:\Windows\System32\CMD.EXE"), ("User", "alice")]),
         event(&[("Image", r"C:\Windows\System32\cmd.exe"), ("User", "SYSTEM")]),
@@ -191,6 +224,28 @@ fn fast_path_agrees_with_rsigma_on_crafted_events() {
         event(&[("Image", r"C:\A\x.exe"), ("ParentImage", r"C:\A\y.exe")]),
         event(&[("Image", r"C:\A\x.exe")]),
         event(&[("Image", "a"), ("Image", "b"), ("ParentImage", "a")]),
+        event(&[("CommandLine", "IN`V`o`Ke-eXp`ResSIOn x")]),
+        event(&[("CommandLine", "IN`V`o x")]),
+        event(&[("CommandLine", r"wsass.EXE 'C:\x\WerFaultSecure.exe' 1234")]),
+        event(&[("CommandLine", "wsass.exe werfaultsecure.ex")]),
+        event(&[("CommandLine", "cmd /c \"SET x=1&&SET y=invoke&&\"")]),
+        event(&[("CommandLine", "cmd /c \"\u{17f}et x=1&&set y=environment\"")]),
+        event(&[("CommandLine", "cmd /c set x && echo")]),
+        event(&[("CommandLine", "echo 1\u{fe0f}\u{20e3} done")]),
+        event(&[("CommandLine", "echo \u{fe0f}\u{20e3}")]),
+        event(&[("CommandLine", "echo \u{24c2}\u{fe0f} and \u{24dc}\u{fe0f}")]),
+        event(&[("CommandLine", "c^^m^^d")]),
+        event(&[("CommandLine", "c^m^d")]),
+        event(&[
+            ("CommandLine", r#""C:\Windows\system32\wusa.exe"  /quiet C:\Users\a"#),
+            ("IntegrityLevel", "HIGH"),
+        ]),
+        event(&[("CommandLine", "x"), ("IntegrityLevel", "High")]),
+        event(&[
+            ("ParentCommandLine", "DISM.exe /online"),
+            ("IntegrityLevel", "system"),
+            ("Image", r"C:\t\dismhost.exe"),
+        ]),
         event(&[]),
     ];
     let route = rules.detector.route_all();

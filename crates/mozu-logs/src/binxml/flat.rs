@@ -12,15 +12,99 @@ use mozu_sigma::FlatEvent;
 use super::{MAX_ELEMENT_DEPTH, Unsupported};
 use crate::time::parse_timestamp;
 
+/// Largest text buffer an element keeps between records.
+const MAX_KEPT_BYTES: usize = 16 << 10;
+
+/// Text items in one buffer (item `k` ends at `cuts[k]`): rendered values
+/// are appended in place instead of each allocating its own `String`.
+#[derive(Default)]
+struct Items {
+    text: String,
+    cuts: Vec<u32>,
+}
+
+/// Offsets are bounded by the record's render budget, far below `u32::MAX`.
+fn to32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Items {
+    fn is_empty(&self) -> bool {
+        self.cuts.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0usize;
+        self.cuts.iter().map(move |&end| {
+            let item = self.text.get(start..end as usize).unwrap_or("");
+            start = end as usize;
+            item
+        })
+    }
+
+    /// One new item, written by `f`.
+    fn push_with<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
+        let r = f(&mut self.text);
+        self.cuts.push(to32(self.text.len()));
+        r
+    }
+
+    fn push(&mut self, item: &str) {
+        self.push_with(|t| t.push_str(item));
+    }
+
+    /// Every item, concatenated.
+    fn concat(&self) -> &str {
+        &self.text
+    }
+}
+
 struct Elem {
     name: Rc<str>,
-    attrs: Vec<(Rc<str>, String)>,
-    text: Vec<String>,
+    /// Attribute names with the range of their value in `attr_text`.
+    attrs: Vec<(Rc<str>, u32, u32)>,
+    attr_text: String,
+    text: Items,
     children: bool,
     /// Named `Data` children seen (a container in evtx's named form skips unnamed `Data`).
     named_data: bool,
     /// Unnamed `Data` values, flushed when the container closes.
-    positional: Vec<String>,
+    positional: Items,
+}
+
+impl Elem {
+    /// Empties the element for reuse, keeping its buffers unless one grew
+    /// past [`MAX_KEPT_BYTES`] (a hostile value must not stay resident).
+    fn clear(&mut self) {
+        self.attrs.clear();
+        for buf in [&mut self.attr_text, &mut self.text.text, &mut self.positional.text] {
+            buf.clear();
+            buf.shrink_to(MAX_KEPT_BYTES);
+        }
+        for cuts in [&mut self.text.cuts, &mut self.positional.cuts] {
+            cuts.clear();
+            cuts.shrink_to(MAX_KEPT_BYTES / 4);
+        }
+        self.attrs.shrink_to(MAX_KEPT_BYTES / 16);
+        self.children = false;
+        self.named_data = false;
+    }
+
+    /// The value of the first attribute `name`, if any (possibly empty).
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _, _)| &**k == name)
+            .map(|&(_, a, b)| self.attr_text.get(a as usize..b as usize).unwrap_or(""))
+    }
+
+    /// The first attribute `name` whose value is not empty.
+    fn attr_nonempty(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .filter(|(k, a, b)| &**k == name && b > a)
+            .find_map(|&(_, a, b)| self.attr_text.get(a as usize..b as usize))
+    }
 }
 
 /// Builds one event from open/attribute/text/close calls.
@@ -35,6 +119,9 @@ pub(super) struct Builder {
     skipping: usize,
     event: FlatEvent,
     ts_ms: Option<i64>,
+    /// Receives values rendered where none is kept (skipped elements), so
+    /// that a malformed value still fails the record.
+    scratch: String,
 }
 
 impl Builder {
@@ -46,6 +133,7 @@ impl Builder {
             skipping: 0,
             event: FlatEvent::with_capacity(40, 2048),
             ts_ms: None,
+            scratch: String::new(),
         }
     }
 
@@ -69,10 +157,11 @@ impl Builder {
             None => Elem {
                 name,
                 attrs: Vec::new(),
-                text: Vec::new(),
+                attr_text: String::new(),
+                text: Items::default(),
                 children: false,
                 named_data: false,
-                positional: Vec::new(),
+                positional: Items::default(),
             },
         };
         self.stack.push(elem);
@@ -84,7 +173,8 @@ impl Builder {
             return;
         }
         if let Some(e) = self.stack.last_mut() {
-            e.attrs.push((name, String::new()));
+            let at = to32(e.attr_text.len());
+            e.attrs.push((name, at, at));
             self.attr = Some(e.attrs.len() - 1);
         }
     }
@@ -93,17 +183,23 @@ impl Builder {
         self.attr = None;
     }
 
-    /// Text of an attribute (while one is open) or one text item of the current element.
-    pub(super) fn value(&mut self, item: String) {
-        if self.skipping > 0 {
-            return;
+    /// Text of an attribute (while one is open) or one text item of the
+    /// current element, appended by `f`.
+    pub(super) fn value_with<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
+        if self.skipping == 0
+            && let Some(e) = self.stack.last_mut()
+        {
+            return match self.attr.and_then(|i| e.attrs.get_mut(i)) {
+                Some((_, _, end)) => {
+                    let r = f(&mut e.attr_text);
+                    *end = to32(e.attr_text.len());
+                    r
+                }
+                None => e.text.push_with(f),
+            };
         }
-        let Some(e) = self.stack.last_mut() else { return };
-        match self.attr.and_then(|i| e.attrs.get_mut(i)) {
-            Some((_, v)) if v.is_empty() => *v = item,
-            Some((_, v)) => v.push_str(&item),
-            None => e.text.push(item),
-        }
+        self.scratch.clear();
+        f(&mut self.scratch)
     }
 
     pub(super) fn close(&mut self) {
@@ -122,24 +218,15 @@ impl Builder {
         match place {
             Place::System => self.system(&e),
             Place::Container => self.container(&e),
-            Place::Data => self.data(&mut e),
+            Place::Data => self.data(&e),
             Place::Other => {}
         }
-        e.attrs.clear();
-        e.text.clear();
-        e.positional.clear();
-        e.children = false;
-        e.named_data = false;
+        e.clear();
         self.spare.push(e);
     }
 
     fn system(&mut self, e: &Elem) {
-        let attr = |n: &str| {
-            e.attrs
-                .iter()
-                .find(|(k, v)| &**k == n && !v.is_empty())
-                .map(|(_, v)| v.as_str())
-        };
+        let attr = |n: &str| e.attr_nonempty(n);
         match &*e.name {
             "Provider" => {
                 if let Some(v) = attr("Name") {
@@ -165,10 +252,7 @@ impl Builder {
                     self.event.push("Security_UserID", v);
                 }
             }
-            name if !e.text.is_empty() && !e.children => match e.text.as_slice() {
-                [one] => self.event.push(name, one),
-                many => self.event.push(name, &many.concat()),
-            },
+            name if !e.text.is_empty() && !e.children => self.event.push(name, e.text.concat()),
             _ => {}
         }
     }
@@ -176,7 +260,7 @@ impl Builder {
     /// `EventData`/`UserData` closing: positional `Data` values, or the container's own text.
     fn container(&mut self, e: &Elem) {
         if !e.named_data {
-            for v in &e.positional {
+            for v in e.positional.iter() {
                 self.event.push("Data", v);
             }
         }
@@ -184,19 +268,19 @@ impl Builder {
             if e.text.is_empty() {
                 self.event.push("Data", "");
             }
-            for t in &e.text {
+            for t in e.text.iter() {
                 self.event.push("Data", t);
             }
         }
     }
 
     /// A leaf under `EventData`/`UserData`.
-    fn data(&mut self, e: &mut Elem) {
+    fn data(&mut self, e: &Elem) {
         if e.children {
             return;
         }
         let parent_is_container = self.stack.len() == 2 && self.stack.last().is_some_and(|p| is_container(&p.name));
-        let name_attr = e.attrs.iter().find(|(k, _)| &**k == "Name").map(|(_, v)| v.as_str());
+        let name_attr = e.attr("Name");
         if parent_is_container && &*e.name == "Data" {
             match name_attr.filter(|n| !n.is_empty()) {
                 Some(name) => {
@@ -207,7 +291,9 @@ impl Builder {
                 }
                 None => {
                     if let Some(p) = self.stack.last_mut() {
-                        p.positional.append(&mut e.text);
+                        for item in e.text.iter() {
+                            p.positional.push(item);
+                        }
                     }
                 }
             }
@@ -232,16 +318,32 @@ impl Builder {
         (event, self.ts_ms.take())
     }
 
+    /// Back to the state of a new builder, keeping every allocation: what a
+    /// failed record left open goes to the spare elements.
+    pub(super) fn reset(&mut self) {
+        while let Some(mut e) = self.stack.pop() {
+            e.clear();
+            self.spare.push(e);
+        }
+        self.attr = None;
+        self.skipping = 0;
+        self.ts_ms = None;
+        self.scratch.clear();
+        self.scratch.shrink_to(MAX_KEPT_BYTES);
+        if !self.event.is_empty() || self.event.truncated() {
+            self.event = FlatEvent::with_capacity(40, 2048);
+        }
+    }
+
     /// Whether every opened element was closed.
     pub(super) fn balanced(&self) -> bool {
         self.stack.is_empty() && self.skipping == 0
     }
 }
 
-fn push_leaf(event: &mut FlatEvent, key: &str, text: &[String]) {
-    let empty = [String::new()];
-    let values = if text.is_empty() { &empty[..] } else { text };
-    for v in values {
+fn push_leaf(event: &mut FlatEvent, key: &str, text: &Items) {
+    let empty = text.is_empty().then_some("");
+    for v in text.iter().chain(empty) {
         event.push(key, v);
         // Defender and others name data "Threat Name"; Sigma rules say ThreatName.
         if key.contains(' ') {
@@ -259,4 +361,10 @@ enum Place {
 
 fn is_container(name: &str) -> bool {
     name == "EventData" || name == "UserData"
+}
+
+impl super::value::Sink for Builder {
+    fn item<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
+        self.value_with(f)
+    }
 }

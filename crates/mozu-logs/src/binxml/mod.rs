@@ -16,6 +16,8 @@
 //! file.
 
 mod flat;
+mod names;
+mod text;
 mod value;
 
 use std::collections::HashMap;
@@ -25,6 +27,7 @@ use std::rc::Rc;
 use mozu_sigma::FlatEvent;
 
 use self::flat::Builder;
+pub use self::names::NameInterner;
 use self::value::{Val, ty};
 
 /// Size of the file header.
@@ -44,33 +47,6 @@ pub const MAX_SUBSTITUTIONS: usize = 4096;
 
 const RECORDS_START: usize = 0x200;
 const RECORD_HEADER: usize = 24;
-
-/// Most names kept by a [`NameInterner`]; past it names are decoded per chunk.
-pub const MAX_INTERNED_NAMES: usize = 4096;
-/// Longest name (UTF-16 bytes) a [`NameInterner`] keeps.
-pub const MAX_INTERNED_NAME_BYTES: usize = 256;
-
-/// Element and attribute names decoded so far, by their UTF-16 bytes, kept
-/// across chunks and files. A chunk names each element once; small files
-/// (one chunk, one or two records, as exported per incident or in the
-/// SigmaHQ regression set) therefore decoded every name of every record.
-#[derive(Default)]
-pub struct NameInterner {
-    names: HashMap<Box<[u8]>, Rc<str>>,
-}
-
-impl NameInterner {
-    fn get_or_decode(&mut self, utf16: &[u8]) -> Rc<str> {
-        if let Some(name) = self.names.get(utf16) {
-            return name.clone();
-        }
-        let name: Rc<str> = value::utf16(utf16).into();
-        if self.names.len() < MAX_INTERNED_NAMES && utf16.len() <= MAX_INTERNED_NAME_BYTES {
-            self.names.insert(utf16.into(), name.clone());
-        }
-        name
-    }
-}
 
 /// Why the direct reader gave the file back to the evtx crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,13 +158,25 @@ impl<'c> Chunk<'c> {
     }
 
     fn records(&mut self, keep_going: &mut dyn FnMut() -> bool, out: &mut Vec<Decoded>) -> Result<bool, Unsupported> {
+        // One builder per interner: its element allocations serve every record of every chunk.
+        let mut builder = self.interner.builder.take().unwrap_or_else(Builder::new);
+        builder.reset();
+        let result = self.records_with(&mut builder, keep_going, out);
+        self.interner.builder = Some(builder);
+        result
+    }
+
+    fn records_with(
+        &mut self,
+        builder: &mut Builder,
+        keep_going: &mut dyn FnMut() -> bool,
+        out: &mut Vec<Decoded>,
+    ) -> Result<bool, Unsupported> {
         let free = u32_at(self.data, 0x30)? as usize;
         if !(RECORDS_START..=CHUNK_SIZE).contains(&free) {
             return Err(Unsupported("free space offset"));
         }
         let mut pos = RECORDS_START;
-        // One builder per chunk: its element allocations serve every record.
-        let mut builder = Builder::new();
         while pos + RECORD_HEADER <= free {
             if self.data.get(pos..pos + 4) != Some(&[0x2a, 0x2a, 0, 0]) {
                 return Err(Unsupported("record magic"));
@@ -201,7 +189,7 @@ impl<'c> Chunk<'c> {
                 return Ok(false);
             }
             self.rendered = 0;
-            self.walk(pos + RECORD_HEADER, pos + size - 4, &mut builder)?;
+            self.walk(pos + RECORD_HEADER, pos + size - 4, builder)?;
             if !builder.balanced() {
                 return Err(Unsupported("unbalanced elements"));
             }
@@ -335,7 +323,7 @@ impl<'c> Chunk<'c> {
                 let count = usize::from(u16_at(d, p + 1)?);
                 self.charge(3 * count + 64)?;
                 let bytes = d.get(p + 3..p + 3 + 2 * count).ok_or(Unsupported("literal"))?;
-                b.value(value::utf16(bytes));
+                b.value_with(|out| value::push_utf16(bytes, out));
                 (p + 3 + 2 * count, None)
             }
             0x06 | 0x46 => {
@@ -365,7 +353,7 @@ impl<'c> Chunk<'c> {
                 }
                 // No value type renders to more than 5 bytes per input byte (`-128,` for i8 arrays).
                 self.charge(5 * bytes.len() + 64)?;
-                value::render(v, bytes, &mut |item| b.value(item))?;
+                value::render(v, bytes, b)?;
                 (next, None)
             }
             _ => return Err(Unsupported("token kind")),

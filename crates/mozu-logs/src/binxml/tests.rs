@@ -87,6 +87,45 @@ fn direct_reader_matches_the_evtx_crate_on_regression_files() {
     assert!(fallbacks.is_empty(), "fell back:\n{}", fallbacks.join("\n"));
 }
 
+/// One interner (names and builder buffers) kept across every file, with a
+/// failed record in between, decodes each file as a fresh one does.
+#[test]
+fn a_shared_interner_decodes_like_a_fresh_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/sigma/regression_data");
+    let files = evtx_files(&root);
+    assert!(files.len() > 100, "regression EVTX missing under {}", root.display());
+    let mut shared = NameInterner::default();
+    let mut compared = 0usize;
+    for (i, f) in files.iter().enumerate() {
+        let bytes = std::fs::read(f).unwrap();
+        let Ok(chunk_list) = chunks(&bytes) else { continue };
+        if i % 7 == 0
+            && let Some(first) = chunk_list.first()
+        {
+            // A record cut short leaves elements open in the shared builder.
+            let mut cut = first.to_vec();
+            let free = u32::from_le_bytes([cut[0x30], cut[0x31], cut[0x32], cut[0x33]]) as usize;
+            if let Some(b) = cut.get_mut(RECORDS_START + RECORD_HEADER + 40..free.min(CHUNK_SIZE)) {
+                b.fill(0x01);
+            }
+            let _ = decode_chunk(&cut, &mut shared, &mut || true, &mut Vec::new());
+        }
+        for chunk in chunk_list {
+            let (mut fresh, mut reused) = (Vec::new(), Vec::new());
+            let a = decode_chunk(chunk, &mut NameInterner::default(), &mut || true, &mut fresh);
+            let b = decode_chunk(chunk, &mut shared, &mut || true, &mut reused);
+            assert_eq!(a, b, "{}", f.display());
+            assert_eq!(fresh.len(), reused.len(), "{}", f.display());
+            for (x, y) in fresh.iter().zip(&reused) {
+                assert_eq!(sorted_pairs(&x.fields), sorted_pairs(&y.fields), "{}", f.display());
+                assert_eq!(x.ts_ms, y.ts_ms);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 200, "only {compared} records compared");
+}
+
 #[test]
 #[ignore = "timing probe, run by hand in release"]
 fn timing_probe() {
