@@ -137,36 +137,35 @@ pub(crate) fn regex_needles(patterns: &[&str], target: &Target<'_>) -> Cnf {
     or(parts)
 }
 
-/// Prefix literals as an OR of needles.
-fn prefixes(hir: &Hir, target: &Target<'_>) -> Cnf {
+/// The prefix literals of `hir` as text: `None` when there are none, too
+/// many, or one that is not UTF-8.
+fn prefix_literals(hir: &Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
         return None;
     }
-    let mut parts = Vec::with_capacity(literals.len());
-    for lit in literals {
-        let text = std::str::from_utf8(lit.as_bytes()).ok()?;
-        if text.is_empty() {
-            return None;
-        }
-        parts.push(needle(text, target));
+    literals
+        .iter()
+        .map(|lit| std::str::from_utf8(lit.as_bytes()).ok().map(str::to_owned))
+        .collect()
+}
+
+/// Prefix literals as an OR of needles.
+fn prefixes(hir: &Hir, target: &Target<'_>) -> Cnf {
+    let literals = prefix_literals(hir)?;
+    if literals.iter().any(String::is_empty) {
+        return None;
     }
-    or(parts)
+    or(literals.iter().map(|text| needle(text, target)).collect())
 }
 
 /// Prefix literals of a case-insensitive pattern (parsed without its `(?i)`), as folded atoms.
 fn folded_prefixes(hir: &Hir, field: &str) -> Cnf {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.len() > MAX_REGEX_LITERALS {
-        return None;
-    }
+    let literals = prefix_literals(hir)?;
     let mut clause = Vec::with_capacity(literals.len());
-    for lit in literals {
-        let text = std::str::from_utf8(lit.as_bytes()).ok()?;
+    for text in literals {
         if text.len() < MIN_NEEDLE_LEN || !text.is_ascii() {
             return present(field);
         }
