@@ -231,15 +231,9 @@ fn decode_text_part(
 /// with scripts and forms to a browser (a common fake-login carrier), and
 /// HTML also arrives as `application/octet-stream`.
 fn is_markup(name: Option<&str>, content_type: Option<&str>) -> bool {
-    const NAMES: [&str; 6] = [".svg", ".htm", ".html", ".shtml", ".xhtml", ".hta"];
     const TYPES: [&str; 3] = ["image/svg+xml", "text/html", "application/xhtml+xml"];
-    let by_name = name.is_some_and(|n| {
-        let n = n.trim_end().as_bytes();
-        NAMES
-            .iter()
-            .any(|e| n.len() >= e.len() && n[n.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
-    });
-    by_name || content_type.is_some_and(|t| TYPES.iter().any(|m| t.eq_ignore_ascii_case(m)))
+    name.is_some_and(|n| crate::html::is_page_name(n.trim_end()))
+        || content_type.is_some_and(|t| TYPES.iter().any(|m| t.eq_ignore_ascii_case(m)))
 }
 
 fn attachment(

@@ -176,6 +176,16 @@ pub fn render(html: &str) -> Rendered {
 /// HTML attachments summarised per message at most.
 pub const MAX_HTML_ATTACHMENTS: usize = 16;
 
+/// True when a file of this name opens as a page in a browser (`.htm`,
+/// `.html`, `.shtml`, `.xhtml`, `.svg`, `.hta`, in any case).
+pub(crate) fn is_page_name(name: &str) -> bool {
+    const ENDINGS: [&str; 6] = [".htm", ".html", ".shtml", ".xhtml", ".svg", ".hta"];
+    let name = name.as_bytes();
+    ENDINGS
+        .iter()
+        .any(|e| name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
+}
+
 /// Records the markup summary of an attachment that is HTML (by name, or
 /// by its first bytes) when the markup does something (see
 /// [`HtmlSummary::is_active`]).
@@ -183,10 +193,7 @@ pub fn summarise_attachment(rec: &mut mozu_model::MessageRecord, name: &str, tex
     if rec.html_attachments.len() >= MAX_HTML_ATTACHMENTS {
         return;
     }
-    let lower_name = name.to_ascii_lowercase();
-    let by_name = [".htm", ".html", ".shtml", ".xhtml", ".svg", ".hta"]
-        .iter()
-        .any(|e| lower_name.ends_with(e));
+    let by_name = is_page_name(name);
     let head = text
         .get(..text.floor_char_boundary(1024))
         .unwrap_or_default()
